@@ -1,0 +1,276 @@
+// Package store holds every SQL statement Quorum runs. Queries are written
+// once in the portable subset with ? placeholders and rebound to $n for
+// PostgreSQL here; where the engines differ the two versions sit side by side.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Sentinel errors; the web layer maps them to HTTP statuses in one place.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrConflict  = errors.New("already exists")
+	ErrBadURL    = errors.New("unknown database URL")
+	ErrTooNew    = errors.New("database schema is newer than this quorum binary")
+	ErrNoConnect = errors.New("cannot reach the database")
+)
+
+// DB is an open database. On SQLite writes go through a single connection
+// (SQLite allows one writer at a time; queuing in Go beats busy-waiting in
+// the engine) while reads use a pool; on PostgreSQL both are one pool.
+type DB struct {
+	Engine Engine
+	url    string
+	w      *sql.DB
+	r      *sql.DB
+}
+
+// Open connects to the database named by a URL: sqlite:PATH or postgres://….
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	var db *DB
+	var err error
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		db, err = openSQLite(ctx, strings.TrimPrefix(rawURL, "sqlite:"))
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		db, err = openPostgres(ctx, rawURL)
+	default:
+		return nil, fmt.Errorf("%w %q: use sqlite:PATH or postgres://…", ErrBadURL, scheme(rawURL))
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.url = rawURL
+	return db, nil
+}
+
+func scheme(rawURL string) string {
+	s, _, _ := strings.Cut(rawURL, ":")
+	if len(s) > 20 {
+		s = s[:20]
+	}
+	return s + ":"
+}
+
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	path = strings.TrimPrefix(path, "//")
+	if path == "" {
+		return nil, fmt.Errorf("%w: sqlite: needs a file path, e.g. sqlite:quorum.db", ErrBadURL)
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_time_format", "sqlite")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("%w: sqlite %s: %v", ErrNoConnect, path, err)
+	}
+	rq := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "query_only(1)"} {
+		rq.Add("_pragma", p)
+	}
+	rq.Set("_time_format", "sqlite")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+rq.Encode())
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	return &DB{Engine: SQLite, w: w, r: r}, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadURL, err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w: postgres at %s: %v", ErrNoConnect, redact(dsn), unwrapPG(err))
+	}
+	return &DB{Engine: Postgres, w: db, r: db}, nil
+}
+
+// redact hides the password of a database URL so it can be shown.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+func unwrapPG(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 && len(s)-i < 120 {
+		return s[i+2:]
+	}
+	return s
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		if e := db.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Rebind turns ? placeholders into $1, $2… for PostgreSQL. Queries never
+// contain a literal question mark, so a plain scan is enough.
+func (db *DB) Rebind(q string) string {
+	if db.Engine != Postgres {
+		return q
+	}
+	return rebindDollar(q)
+}
+
+func rebindDollar(q string) string {
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Exec runs a write statement.
+func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.w.ExecContext(ctx, db.Rebind(q), args...)
+}
+
+// Query runs a read statement.
+func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.r.QueryContext(ctx, db.Rebind(q), args...)
+}
+
+// QueryRow runs a read statement returning one row.
+func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.r.QueryRowContext(ctx, db.Rebind(q), args...)
+}
+
+// Insert runs an INSERT and returns the new row's id. Both engines support
+// RETURNING, which avoids LastInsertId (pgx does not implement it).
+func (db *DB) Insert(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := db.w.QueryRowContext(ctx, db.Rebind(q+" RETURNING id"), args...).Scan(&id)
+	return id, mapErr(err)
+}
+
+// Tx is a transaction on the writer connection.
+type Tx struct {
+	tx *sql.Tx
+	db *DB
+}
+
+// InTx runs fn in a transaction, committing when fn returns nil and rolling
+// back otherwise, so that nothing half-written is ever left behind.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{tx: sqlTx, db: db}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	return sqlTx.Commit()
+}
+
+// Engine reports the engine of the transaction's database.
+func (tx *Tx) Engine() Engine { return tx.db.Engine }
+
+// Exec runs a statement in the transaction.
+func (tx *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r, err := tx.tx.ExecContext(ctx, tx.db.Rebind(q), args...)
+	return r, mapErr(err)
+}
+
+// Query runs a query in the transaction.
+func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.Rebind(q), args...)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (tx *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.Rebind(q), args...)
+}
+
+// Insert runs an INSERT in the transaction and returns the new id.
+func (tx *Tx) Insert(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRowContext(ctx, tx.db.Rebind(q+" RETURNING id"), args...).Scan(&id)
+	return id, mapErr(err)
+}
+
+// Prepare prepares a statement for repeated use in the transaction.
+func (tx *Tx) Prepare(ctx context.Context, q string) (*sql.Stmt, error) {
+	return tx.tx.PrepareContext(ctx, tx.db.Rebind(q))
+}
+
+// mapErr turns driver errors into the package's sentinels.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	s := err.Error()
+	if strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505") {
+		return fmt.Errorf("%w: %v", ErrConflict, err)
+	}
+	return err
+}
+
+// one maps "no rows" from a single-row read.
+func one(err error) error { return mapErr(err) }
+
+// URL returns the URL the database was opened with.
+func (db *DB) URL() string { return db.url }
