@@ -72,7 +72,6 @@ func scheme(rawURL string) string {
 	return s + ":"
 }
 
-
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	path = strings.TrimPrefix(path, "//")
 	if path == "" {

@@ -70,4 +70,3 @@ func TestRebind(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
