@@ -23,6 +23,10 @@ type expectedCount struct {
 	Stages          []map[string]float64 `json:"stages"`
 	ReferenceStages []map[string]float64 `json:"reference_stages"`
 	Also            []expectedCount      `json:"also"`
+	QuotaRules      []QuotaRule          `json:"quota_rules"`
+	Title           string               `json:"title"`
+	Withdrawn       []string             `json:"withdrawn"`
+	TieOrder        []string             `json:"tie_order"`
 }
 
 func loadExpected(t *testing.T, path string) expectedCount {
@@ -87,14 +91,52 @@ func TestSharedElections(t *testing.T) {
 	if len(files) == 0 {
 		t.Skipf("no shared test elections at %s (the folder beside the repo)", sharedBLT)
 	}
+	runCases(t, sharedBLT, files)
+}
+
+// TestOwnElections counts the hand-computed cases in testdata/.
+func TestOwnElections(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.expected.json"))
+	if len(files) == 0 {
+		t.Fatal("no cases in testdata")
+	}
+	runCases(t, "testdata", files)
+}
+
+func runCases(t *testing.T, dir string, files []string) {
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".expected.json")
 		t.Run(name, func(t *testing.T) {
 			exp := loadExpected(t, file)
-			e := openElection(t, filepath.Join(sharedBLT, name+".blt"))
+			e := openElection(t, filepath.Join(dir, name+".blt"))
+			if f, err := os.Open(filepath.Join(dir, name+".attr.csv")); err == nil {
+				err = ReadAttributes(f, e)
+				f.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if exp.Title != "" && e.Title != exp.Title {
+				t.Errorf("title %q, want %q", e.Title, exp.Title)
+			}
+			var withdrawn, tieOrder []string
+			for _, c := range e.Candidates {
+				if c.Withdrawn {
+					withdrawn = append(withdrawn, c.Name)
+				}
+			}
+			for _, c := range e.TieOrder {
+				tieOrder = append(tieOrder, e.Candidates[c].Name)
+			}
+			if exp.Withdrawn != nil && !slices.Equal(withdrawn, exp.Withdrawn) {
+				t.Errorf("withdrawn %q, want %q", withdrawn, exp.Withdrawn)
+			}
+			if exp.TieOrder != nil && !slices.Equal(tieOrder, exp.TieOrder) {
+				t.Errorf("tie order %q, want %q", tieOrder, exp.TieOrder)
+			}
 			runs := append([]expectedCount{exp}, exp.Also...)
 			for _, want := range runs {
-				res, err := Count(e, Options{Method: want.Method, Seats: want.Seats})
+				res, err := Count(e, Options{Method: want.Method, Seats: want.Seats, Rules: want.QuotaRules})
 				if err != nil {
 					t.Fatalf("%s: %v", want.Method, err)
 				}
