@@ -14,17 +14,17 @@ type Action string
 
 const (
 	ViewOwnAccount   Action = "account.view"
-	ManageOrg        Action = "org.manage"        // create and edit units, bodies, sections, seats, people
-	EditUnit         Action = "unit.edit"         // scoped: the unit's officers
-	ViewUnitMembers  Action = "unit.members"      // scoped: the unit's officers
-	EditBody         Action = "body.edit"         // scoped: the body's secretary
-	ViewBodyPrivate  Action = "body.private"      // scoped: the body's secretary (minutes, papers)
-	ImportMembers    Action = "members.import"    // also export
-	ManageRoles      Action = "roles.manage"      // grant and revoke roles
-	ViewAudit        Action = "audit.view"        // read the audit log
-	ManageJobs       Action = "jobs.manage"       // see and retry background jobs
-	ViewOutbox       Action = "outbox.view"       // see queued e-mail
-	RunElections     Action = "elections.run"     // returning officer's work
+	ManageOrg        Action = "org.manage"         // create and edit units, bodies, sections, seats, people
+	EditUnit         Action = "unit.edit"          // scoped: the unit's officers
+	ViewUnitMembers  Action = "unit.members"       // scoped: the unit's officers
+	EditBody         Action = "body.edit"          // scoped: the body's secretary
+	ViewBodyPrivate  Action = "body.private"       // scoped: the body's secretary (minutes, papers)
+	ImportMembers    Action = "members.import"     // also export
+	ManageRoles      Action = "roles.manage"       // grant and revoke roles
+	ViewAudit        Action = "audit.view"         // read the audit log
+	ManageJobs       Action = "jobs.manage"        // see and retry background jobs
+	ViewOutbox       Action = "outbox.view"        // see queued e-mail
+	RunElections     Action = "elections.run"      // returning officer's work
 	ScrutiniseVoting Action = "elections.scrutiny" // scrutineer's work
 )
 

@@ -273,3 +273,6 @@ func one(err error) error { return mapErr(err) }
 
 // URL returns the URL the database was opened with.
 func (db *DB) URL() string { return db.url }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }

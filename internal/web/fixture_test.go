@@ -1,0 +1,177 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"quorum/internal/auth"
+	"quorum/internal/jobs"
+	"quorum/internal/org"
+	"quorum/internal/store"
+	"quorum/internal/testkit"
+	"quorum/internal/web"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+// kept records e-mail the server would send.
+type kept struct {
+	mu  sync.Mutex
+	msg []string
+}
+
+func (k *kept) Send(_ context.Context, to, subject, body string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.msg = append(k.msg, to+"\n"+subject+"\n"+body)
+	return nil
+}
+
+// site is a server on a small organisation with one signed-in session per role.
+type site struct {
+	t        *testing.T
+	db       *store.DB
+	srv      *web.Server
+	mail     *kept
+	log      *strings.Builder
+	sessions map[string]string // role name → session token
+	unit     store.Unit        // the officer's unit
+	body     store.Body        // the body secretary's body
+	people   map[string]int64  // role name → person id
+}
+
+const fixturePassword = "fixture passphrase"
+
+var roleNames = []string{"anonymous", "member", "officer", "secretary", "returning_officer", "scrutineer", "admin"}
+
+func newSite(t *testing.T, db *store.DB) *site {
+	t.Helper()
+	ctx := context.Background()
+	box := &kept{}
+	logBuf := &strings.Builder{}
+	var logMu sync.Mutex
+	log := slog.New(slog.NewTextHandler(lockedWriter{w: logBuf, mu: &logMu}, nil))
+	authSvc := &auth.Service{DB: db, Mail: box, BaseURL: "http://quorum.test"}
+	orgSvc := &org.Service{DB: db}
+	srv, err := web.New(web.Deps{DB: db, Auth: authSvc, Org: orgSvc, Jobs: jobs.NewQueue(db, nil), Log: log, SiteName: "Test Party", BaseURL: "http://quorum.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, db: db, srv: srv, mail: box, log: logBuf, sessions: map[string]string{}, people: map[string]int64{}}
+
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveOrganisation(ctx, store.Organisation{Name: "Test Party"}); err != nil {
+			return err
+		}
+		region, err := tx.CreateUnit(ctx, store.Unit{Type: "region", Name: "North Region", Slug: "north-region"})
+		if err != nil {
+			return err
+		}
+		uid, err := tx.CreateUnit(ctx, store.Unit{Type: "branch", Name: "Riverside Branch", Slug: "riverside", ParentID: region})
+		if err != nil {
+			return err
+		}
+		s.unit = store.Unit{ID: uid, Slug: "riverside", Name: "Riverside Branch"}
+		bid, err := tx.CreateBody(ctx, store.Body{Name: "Executive", Slug: "executive"})
+		if err != nil {
+			return err
+		}
+		s.body = store.Body{ID: bid, Slug: "executive", Name: "Executive"}
+		sec, err := tx.CreateSection(ctx, store.Section{BodyID: bid, Name: "Members' section", Seats: 2, MinWomen: 1})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.CreateSeat(ctx, sec, "Seat 1", 1); err != nil {
+			return err
+		}
+		_, err = tx.CreateSeat(ctx, sec, "Seat 2", 2)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := auth.HashPassword(fixturePassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range roleNames[1:] {
+		email := role + "@example.org"
+		var id int64
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			id, err = tx.CreatePerson(ctx, store.Person{Name: "The " + strings.ReplaceAll(role, "_", " "), Email: email, Slug: strings.ReplaceAll(role, "_", "-"), ShowProfile: true})
+			if err != nil {
+				return err
+			}
+			if err := tx.CreateAccount(ctx, id, hash); err != nil {
+				return err
+			}
+			switch role {
+			case "officer":
+				_, err = tx.AddGrant(ctx, store.Grant{PersonID: id, Role: "officer", UnitID: s.unit.ID, Title: "Secretary"})
+			case "secretary":
+				_, err = tx.AddGrant(ctx, store.Grant{PersonID: id, Role: "body_secretary", BodyID: s.body.ID})
+			case "returning_officer", "scrutineer", "admin":
+				if err = tx.SetTOTP(ctx, id, "JBSWY3DPEHPK3PXP", true); err == nil {
+					_, err = tx.AddGrant(ctx, store.Grant{PersonID: id, Role: role})
+				}
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := authSvc.SignIn(ctx, email, fixturePassword, "fixture-"+role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.NeedsCode {
+			if err := db.MarkSecondFactor(ctx, auth.HashToken(res.Token)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.sessions[role] = res.Token
+		s.people[role] = id
+	}
+	return s
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// do sends a request as a role and returns the response.
+func (s *site) do(role, method, path string, form url.Values) *httptest.ResponseRecorder {
+	s.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if tok := s.sessions[role]; tok != "" {
+		req.AddCookie(&http.Cookie{Name: "quorum_session", Value: tok})
+	}
+	rec := httptest.NewRecorder()
+	s.srv.ServeHTTP(rec, req)
+	return rec
+}
+
+var _ = time.Now

@@ -1,0 +1,273 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"quorum/internal/auth"
+	"quorum/internal/org"
+	"quorum/internal/store"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// templates holds one parsed template set per page: the layout plus the page.
+type templates struct {
+	byName map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("2 January 2006")
+	},
+	"isodate": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("2006-01-02")
+	},
+	"datetime":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+	"unitType":  org.UnitTypeLabel,
+	"roleLabel": func(r string) string { return auth.Role(r).Label() },
+	"add":       func(a, b int) int { return a + b },
+	"when": func(on bool, v any) any {
+		if on {
+			return v
+		}
+		return ""
+	},
+	"can": func(p *auth.Principal, a string) bool { return p.Can(auth.Action(a), auth.Target{}) },
+	"canUnit": func(p *auth.Principal, a string, id int64) bool {
+		return p.Can(auth.Action(a), auth.Target{UnitID: id})
+	},
+	"canBody": func(p *auth.Principal, a string, id int64) bool {
+		return p.Can(auth.Action(a), auth.Target{BodyID: id})
+	},
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, errors.New("dict needs key, value pairs")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, errors.New("dict keys must be strings")
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+	"thousands": thousands,
+	"field": func(p *page, name string) string {
+		if p.Form == nil {
+			return ""
+		}
+		return p.Form.Get(name)
+	},
+	"checked": func(p *page, name string) bool { return p.Form != nil && p.Form.Get(name) != "" },
+	"err": func(p *page, name string) string {
+		if p.Errors == nil {
+			return ""
+		}
+		return p.Errors[name]
+	},
+}
+
+func parseTemplates() (*templates, error) {
+	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	t := &templates{byName: map[string]*template.Template{}}
+	pages, err := fs.Glob(templateFiles, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		c, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.ParseFS(templateFiles, p); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", p, err)
+		}
+		t.byName[strings.TrimSuffix(path.Base(p), ".html")] = c
+	}
+	return t, nil
+}
+
+// page is what every template receives.
+type page struct {
+	Title     string
+	Site      string
+	P         *auth.Principal
+	Flash     string
+	Demo      bool
+	Errors    org.FieldErrors
+	ErrorList []fieldError // the error summary, in form order
+	Form      url.Values
+	Path      string
+	Data      any
+}
+
+type fieldError struct{ Field, Message string }
+
+// render writes a page with a status. Rendering into a buffer first means a
+// template error gives a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.Log.Error("no such template", "name", name)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	p.Site = s.SiteName
+	p.P = principalOf(r)
+	p.Demo = s.Demo
+	p.Path = r.URL.Path
+	if p.Flash == "" {
+		p.Flash = s.takeFlash(w, r)
+	}
+	if len(p.Errors) > 0 && p.ErrorList == nil {
+		p.ErrorList = orderErrors(p.Errors, p.Form)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// orderErrors lists field errors for the summary, in a stable order.
+func orderErrors(fe org.FieldErrors, form url.Values) []fieldError {
+	var out []fieldError
+	for _, k := range sortedKeys(fe) {
+		out = append(out, fieldError{Field: k, Message: fe[k]})
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+const flashCookie = "quorum_flash"
+
+// flash sets a one-time message shown on the next page.
+func (s *Server) flash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+	msg, err := url.QueryUnescape(c.Value)
+	if err != nil || len(msg) > 300 {
+		return ""
+	}
+	return msg
+}
+
+// redirect sends the browser on after a successful POST, with a message.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, msg string) {
+	if msg != "" {
+		s.flash(w, msg)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// fail maps an error from a domain service to what the visitor sees. Users
+// see plain words; the log gets the detail.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, auth.ErrSignInNeeded):
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		s.renderError(w, r, http.StatusUnauthorized)
+	case errors.Is(err, auth.ErrForbidden):
+		s.renderError(w, r, http.StatusForbidden)
+	case errors.Is(err, store.ErrNotFound):
+		s.renderError(w, r, http.StatusNotFound)
+	case errors.Is(err, auth.ErrTooManyTries):
+		s.renderError(w, r, http.StatusTooManyRequests)
+	default:
+		s.Log.Error("request failed", "route", r.Pattern, "err", err)
+		s.renderError(w, r, http.StatusInternalServerError)
+	}
+}
+
+var errorTexts = map[int]struct{ title, text string }{
+	http.StatusBadRequest:          {"Something in the request was wrong", "Go back and check what you entered."},
+	http.StatusUnauthorized:        {"Please sign in", "You need to sign in to do that."},
+	http.StatusForbidden:           {"You cannot do that", "Your account does not have permission for this page or action. If you think it should, ask an administrator."},
+	http.StatusNotFound:            {"Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."},
+	http.StatusMethodNotAllowed:    {"That does not work here", "This address does not accept that kind of request."},
+	http.StatusTooManyRequests:     {"Too many attempts", "Please wait a few minutes and try again."},
+	http.StatusInternalServerError: {"Something went wrong on our side", "The problem has been recorded. Please try again in a moment."},
+}
+
+// renderError shows the friendly error page for a status.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int) {
+	t, ok := errorTexts[status]
+	if !ok {
+		t = errorTexts[http.StatusInternalServerError]
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, status, map[string]string{"error": t.title})
+		return
+	}
+	s.render(w, r, status, "error", &page{Title: t.title, Data: map[string]any{"Status": status, "Text": t.text}})
+}
+
+// thousands formats 12345 as 12,345.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// qrURL marks a data: URL we built ourselves from a PNG as safe for src.
+func qrURL(s string) template.URL { return template.URL(s) } //nolint:gosec // only our own base64 PNG

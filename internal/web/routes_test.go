@@ -1,0 +1,123 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"quorum/internal/store"
+	"quorum/internal/testkit"
+)
+
+// TestEveryRouteForEveryRole requests every page and action as every role
+// and checks who is let in and who is refused.
+func TestEveryRouteForEveryRole(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		everyone := roleNames
+		signedIn := roleNames[1:]
+		admin := []string{"admin"}
+		unitEditors := []string{"admin", "officer"}
+		bodyEditors := []string{"admin", "secretary"}
+		admID := fmt.Sprint(s.people["member"])
+
+		type route struct {
+			method, path string
+			form         func(role string) url.Values
+			allowed      []string
+		}
+		routes := []route{
+			{"GET", "/", nil, everyone},
+			{"GET", "/bodies", nil, everyone},
+			{"GET", "/bodies/executive", nil, everyone},
+			{"GET", "/units", nil, everyone},
+			{"GET", "/units?type=branch&q=river", nil, everyone},
+			{"GET", "/units/riverside", nil, everyone},
+			{"GET", "/people/member", nil, everyone},
+			{"GET", "/signin", nil, everyone},
+			{"GET", "/reset", nil, everyone},
+			{"GET", "/healthz", nil, everyone},
+			{"GET", "/metrics", nil, everyone},
+			{"GET", "/api/v1/units", nil, everyone},
+			{"GET", "/api/v1/units/riverside", nil, everyone},
+			{"GET", "/api/v1/bodies/executive", nil, everyone},
+			{"GET", "/account", nil, signedIn},
+			{"GET", "/account/2fa", nil, signedIn},
+			{"GET", "/api/v1/me", nil, signedIn},
+			{"POST", "/account", func(role string) url.Values {
+				return url.Values{"name": {"The " + role}, "email": {role + "@example.org"}, "show_profile": {"on"}}
+			}, signedIn},
+			{"GET", "/admin", nil, admin},
+			{"GET", "/admin/units/new", nil, admin},
+			{"POST", "/admin/units", func(role string) url.Values {
+				return url.Values{"type": {"branch"}, "name": {"New branch " + role}}
+			}, admin},
+			{"GET", "/units/riverside/edit", nil, unitEditors},
+			{"POST", "/units/riverside/edit", func(role string) url.Values {
+				return url.Values{"type": {"branch"}, "name": {"Riverside Branch"}, "slug": {"riverside"}, "parent": {"1"}}
+			}, unitEditors},
+			{"GET", "/admin/bodies/new", nil, admin},
+			{"POST", "/admin/bodies", func(role string) url.Values { return url.Values{"name": {"Panel of " + role}} }, admin},
+			{"GET", "/bodies/executive/edit", nil, bodyEditors},
+			{"POST", "/bodies/executive/edit", func(string) url.Values {
+				return url.Values{"name": {"Executive"}, "slug": {"executive"}}
+			}, bodyEditors},
+			{"POST", "/bodies/executive/sections", func(role string) url.Values {
+				return url.Values{"name": {"Section " + role}, "seats": {"1"}, "min_women": {"0"}}
+			}, bodyEditors},
+			{"GET", "/admin/people", nil, admin},
+			{"GET", "/admin/people/new", nil, admin},
+			{"GET", "/admin/people/" + admID, nil, admin},
+			{"POST", "/admin/people/" + admID + "/roles", func(string) url.Values {
+				return url.Values{"role": {"officer"}, "unit": {"riverside"}, "title": {"Chair"}}
+			}, admin},
+			{"GET", "/admin/audit", nil, admin},
+			{"GET", "/admin/jobs", nil, admin},
+			{"GET", "/admin/outbox", nil, admin},
+			{"GET", "/admin/import", nil, admin},
+			{"GET", "/admin/export/members.csv", nil, admin},
+		}
+		for _, rt := range routes {
+			for _, role := range roleNames {
+				var form url.Values
+				if rt.form != nil {
+					form = rt.form(role)
+				}
+				rec := s.do(role, rt.method, rt.path, form)
+				allowed := contains(rt.allowed, role)
+				got := rec.Code
+				switch {
+				case allowed && rt.method == "GET" && got != http.StatusOK:
+					t.Errorf("%s %s as %s: %d, want 200", rt.method, rt.path, role, got)
+				case allowed && rt.method == "POST" && got != http.StatusSeeOther:
+					t.Errorf("%s %s as %s: %d, want 303 (body %.300s)", rt.method, rt.path, role, got, rec.Body.String())
+				case !allowed && role == "anonymous" && !refusedAnonymous(rec):
+					t.Errorf("%s %s as anonymous: %d %s, want a sign-in redirect or 401", rt.method, rt.path, got, rec.Header().Get("Location"))
+				case !allowed && role != "anonymous" && got != http.StatusForbidden:
+					t.Errorf("%s %s as %s: %d, want 403", rt.method, rt.path, role, got)
+				}
+			}
+		}
+	})
+}
+
+func refusedAnonymous(rec interface {
+	Result() *http.Response
+}) bool {
+	res := rec.Result()
+	if res.StatusCode == http.StatusUnauthorized {
+		return true
+	}
+	return res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/signin")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,76 @@
+// Package web serves Quorum's HTML pages and JSON API. Handlers parse the
+// request, call a domain service and render the answer; they hold no rules
+// and no SQL.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"quorum/internal/auth"
+	"quorum/internal/jobs"
+	"quorum/internal/org"
+	"quorum/internal/store"
+)
+
+// Deps are what the web layer needs, wired in cmd/quorum.
+type Deps struct {
+	DB            *store.DB
+	Auth          *auth.Service
+	Org           *org.Service
+	Jobs          *jobs.Queue
+	Log           *slog.Logger
+	SiteName      string
+	BaseURL       string
+	SecureCookies bool
+	Demo          bool // the demo shows kept e-mail in full and a banner
+	// DemoCode, set only by the demo, gives the current second-factor code
+	// of the demo's fixed key so visitors need no authenticator app.
+	DemoCode func(time.Time) string
+	Now      func() time.Time
+}
+
+// Server is the HTTP side of Quorum.
+type Server struct {
+	Deps
+	pages   *templates
+	metrics *metrics
+	handler http.Handler
+}
+
+// New parses every template (a broken template fails the start, not a
+// visitor) and builds the router.
+func New(d Deps) (*Server, error) {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, pages: pages, metrics: newMetrics()}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// principalKey carries the request's principal in its context.
+type principalKey struct{}
+
+func principalOf(r *http.Request) *auth.Principal {
+	if p, ok := r.Context().Value(principalKey{}).(*auth.Principal); ok {
+		return p
+	}
+	return &auth.Principal{}
+}
+
+func withPrincipal(ctx context.Context, p *auth.Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
