@@ -61,11 +61,14 @@ type Ballots struct {
 	prefs      []uint16
 	ends       []uint32 // group i is prefs[ends[i-1]:ends[i]] (ends[-1] = 0)
 	weights    []int64
-	table      []int32 // group index + 1; 0 = empty slot
-	total      int64
-	scratch    []uint16
-	seen       []uint32 // per-candidate stamp to detect a candidate ranked twice
-	stamp      uint32
+	// table holds, per slot, the ranking's hash in the high 32 bits and the
+	// group index + 1 in the low 32 (0 = empty); comparing the hash first
+	// avoids reading the arena, a cache miss, for slots of other rankings.
+	table   []uint64
+	total   int64
+	scratch []uint16
+	seen    []uint32 // per-candidate stamp to detect a candidate ranked twice
+	stamp   uint32
 }
 
 // NewBallots returns an empty ballot box for n candidates.
@@ -119,6 +122,14 @@ func (b *Ballots) add16(r []uint16, weight int64) error {
 	if weight < 0 {
 		return fmt.Errorf("negative weight %d: %w", weight, ErrInvalidBallot)
 	}
+	if err := b.validate(r); err != nil {
+		return err
+	}
+	return b.addChecked(r, weight)
+}
+
+// validate checks candidate numbers and that none is ranked twice.
+func (b *Ballots) validate(r []uint16) error {
 	b.stamp++
 	if b.stamp == 0 { // wrapped: reset the stamps so stale marks cannot match
 		clear(b.seen)
@@ -133,6 +144,12 @@ func (b *Ballots) add16(r []uint16, weight int64) error {
 		}
 		b.seen[c] = b.stamp
 	}
+	return nil
+}
+
+// addChecked stores a ranking the caller has already validated (the .blt
+// reader checks each number as it reads it, with the line number).
+func (b *Ballots) addChecked(r []uint16, weight int64) error {
 	if b.total+weight > MaxBallots {
 		return fmt.Errorf("more than %d ballots: %w", MaxBallots, ErrTooLarge)
 	}
@@ -143,19 +160,23 @@ func (b *Ballots) add16(r []uint16, weight int64) error {
 	if len(b.table) < 2*(len(b.weights)+1) {
 		b.grow()
 	}
+	h := hashRanking(r)
+	tag := h &^ 0xFFFFFFFF
 	mask := uint64(len(b.table) - 1)
-	for slot := hashRanking(r) & mask; ; slot = (slot + 1) & mask {
-		g := b.table[slot]
-		if g == 0 {
+	for slot := h & mask; ; slot = (slot + 1) & mask {
+		entry := b.table[slot]
+		if entry == 0 {
 			b.prefs = append(b.prefs, r...)
 			b.ends = append(b.ends, uint32(len(b.prefs)))
 			b.weights = append(b.weights, weight)
-			b.table[slot] = int32(len(b.weights))
+			b.table[slot] = tag | uint64(len(b.weights))
 			return nil
 		}
-		if slices.Equal(b.ranking16(int(g-1)), r) {
-			b.weights[g-1] += weight
-			return nil
+		if entry&^0xFFFFFFFF == tag {
+			if g := int(entry&0xFFFFFFFF) - 1; slices.Equal(b.ranking16(g), r) {
+				b.weights[g] += weight
+				return nil
+			}
 		}
 	}
 }
@@ -165,14 +186,15 @@ func (b *Ballots) grow() {
 	for size < 4*(len(b.weights)+1) {
 		size *= 2
 	}
-	b.table = make([]int32, size)
+	b.table = make([]uint64, size)
 	mask := uint64(size - 1)
 	for i := range b.weights {
-		slot := hashRanking(b.ranking16(i)) & mask
+		h := hashRanking(b.ranking16(i))
+		slot := h & mask
 		for b.table[slot] != 0 {
 			slot = (slot + 1) & mask
 		}
-		b.table[slot] = int32(i + 1)
+		b.table[slot] = h&^0xFFFFFFFF | uint64(i+1)
 	}
 }
 
@@ -185,6 +207,8 @@ func hashRanking(r []uint16) uint64 {
 		h *= 1099511628211
 	}
 	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
 	return h
 }
 
