@@ -1,0 +1,163 @@
+// Package e2e drives the real quorum binary in a real browser (Debian's
+// chromium through chromedp). The tests run when QUORUM_E2E=1; otherwise
+// they skip.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+var binary string // the quorum binary built for these tests
+
+func TestMain(m *testing.M) {
+	if os.Getenv("QUORUM_E2E") != "1" {
+		fmt.Println("browser tests skipped: set QUORUM_E2E=1 (needs chromium) to run them")
+		os.Exit(0)
+	}
+	dir, err := os.MkdirTemp("", "quorum-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "quorum")
+	build := exec.Command("go", "build", "-o", binary, "../cmd/quorum")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Println("build quorum:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// demoServer runs `quorum demo` on a free port and returns its address and
+// what it printed.
+func demoServer(t *testing.T) (baseURL, banner string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, binary, "demo", "--listen", "127.0.0.1:0", "--log-level", "warn")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+	})
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	urlRE := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)/`)
+	var b strings.Builder
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("quorum demo stopped early; it printed:\n%s", b.String())
+			}
+			b.WriteString(line + "\n")
+			if m := urlRE.FindStringSubmatch(line); m != nil {
+				baseURL = m[1]
+			}
+			if strings.HasPrefix(line, "Press Ctrl-C") {
+				go func() {
+					for range lines {
+					}
+				}()
+				return baseURL, b.String()
+			}
+		case <-deadline:
+			t.Fatalf("quorum demo did not start; it printed:\n%s", b.String())
+		}
+	}
+}
+
+// browser starts a headless chromium with the flags this machine needs.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("QUORUM_CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 1000),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// checkAccessible runs axe-core on the current page and fails on serious or
+// critical violations. axe is injected from QUORUM_AXE_JS (installed by
+// .ci/run outside the module); without it the check is skipped with a note.
+func checkAccessible(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	path := os.Getenv("QUORUM_AXE_JS")
+	if path == "" {
+		t.Logf("accessibility check of %s skipped: set QUORUM_AXE_JS to axe.min.js", what)
+		return
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read axe: %v", err)
+	}
+	script := string(src) + `;
+(async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})));
+})()`
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](script, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("run axe on %s: %v", what, err)
+	}
+	var violations []map[string]any
+	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
+		t.Fatalf("axe result: %v", err)
+	}
+	for _, v := range violations {
+		t.Errorf("accessibility (%s): %v %v: %v at %v", what, v["impact"], v["id"], v["help"], v["nodes"])
+	}
+}
