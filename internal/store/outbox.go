@@ -156,3 +156,13 @@ func (db *DB) MarkOutboxAttemptFailed(ctx context.Context, id int64, errText str
 	}
 	return nil
 }
+
+// MarkOutboxKept records that a pending message will not be delivered
+// because no mail server is configured; it stays for the admin page.
+func (db *DB) MarkOutboxKept(ctx context.Context, id int64) error {
+	r, err := db.Exec(ctx, `UPDATE outbox SET status = 'kept' WHERE id = ? AND status = 'pending'`, id)
+	if err := oneRowChanged(r, err); err != nil {
+		return fmt.Errorf("mark outbox %d kept: %w", id, err)
+	}
+	return nil
+}
