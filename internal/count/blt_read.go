@@ -237,6 +237,31 @@ func (p *bltParser) number() (int64, error) {
 	return v, nil
 }
 
+// fastNumber reads blanks and a short number straight from the buffer when
+// the buffer holds enough bytes and nothing unusual (newline, comment, '=')
+// is involved; otherwise it consumes nothing and the careful path runs.
+func (p *bltParser) fastNumber() (int64, bool) {
+	buf := p.buf[p.pos:p.end]
+	if len(buf) < 32 {
+		return 0, false
+	}
+	i := 0
+	for i < 16 && (buf[i] == ' ' || buf[i] == '\t') {
+		i++
+	}
+	j := i
+	var v int64
+	for j < i+6 && isDigit(buf[j]) {
+		v = v*10 + int64(buf[j]-'0')
+		j++
+	}
+	if j == i || (buf[j] != ' ' && buf[j] != '\t' && buf[j] != '\n' && buf[j] != '\r') {
+		return 0, false
+	}
+	p.pos += j
+	return v, true
+}
+
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // describeNext names the next token for an error message.
@@ -392,6 +417,23 @@ func (p *bltParser) preferences(weight int64) error {
 	}
 	stopped := false
 	for {
+		if v, ok := p.fastNumber(); ok {
+			// The common case, read in place: one candidate at this rank.
+			if v == 0 {
+				break
+			}
+			if v > int64(p.n) {
+				return p.errorf("expected a candidate number between 1 and %d, found %d", p.n, v)
+			}
+			if p.seen[v-1] == p.stamp {
+				return p.errorf("candidate %d appears twice in one ballot", v)
+			}
+			p.seen[v-1] = p.stamp
+			if !stopped {
+				p.prefs = append(p.prefs, uint16(v-1))
+			}
+			continue
+		}
 		if err := p.skipSpace(); err != nil {
 			return err
 		}
