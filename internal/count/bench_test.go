@@ -21,7 +21,7 @@ func GenerateBenchBLT(w io.Writer, ballots int, seed uint64) error {
 	rng := rand.New(rand.NewPCG(seed, 12))
 	bw := bufio.NewWriterSize(w, 1<<16)
 	fmt.Fprintf(bw, "%d %d\n", candidates, seats)
-	popularity := []float64{9, 7, 4, 8, 6, 3, 5, 4, 2, 3, 2, 1} // first-preference appeal
+	popularity := []float64{22, 7, 4, 8, 6, 3, 5, 4, 2, 3, 2, 1} // first-preference appeal
 	var total float64
 	for _, p := range popularity {
 		total += p
