@@ -1,0 +1,303 @@
+package demo
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"quorum/internal/store"
+)
+
+// GeneratedPeople is how many ordinary members the demo makes, besides the
+// cast of people with demo log-ins.
+const GeneratedPeople = 20000
+
+// joinSurge is a burst of joining, such as a leadership contest or a
+// general election brings: a bell of extra joiners centred monthsAgo
+// months before today, who also lapse more often than steady joiners.
+type joinSurge struct {
+	monthsAgo float64
+	height    float64 // extra joiners at the peak, relative to the steady rate
+	width     float64 // months
+}
+
+var joinSurges = []joinSurge{
+	{115, 5.0, 1.5}, // a leadership contest soon after the window opens
+	{104, 2.0, 1.0}, // a snap general election
+	{74, 1.5, 1.0},  // a winter general election
+	{70, 2.5, 1.2},  // the leadership contest after it
+	{19, 1.5, 1.5},  // a summer general election
+	{5, 1.0, 1.0},   // a deputy leadership contest
+}
+
+const (
+	joinWindowMonths   = 120  // memberships start in the last ten years…
+	longStandingShare  = 0.12 // …except these, who joined 10 to 40 years ago
+	youthShare         = 0.08
+	affiliatedShare    = 0.02 // members who also belong to an affiliated union
+	societyMemberShare = 0.01 // members who also belong to a socialist society
+)
+
+// person is what later parts need to know about a demo person.
+type person struct {
+	id      int64
+	gender  string
+	branch  int       // index into unitIndex.branches; -1 for no membership
+	start   time.Time // membership start (or record creation without one)
+	lapse   time.Time // zero while the membership is active
+	youth   bool
+	union   int // index into unitIndex.unions, -1 for none
+	society int // index into unitIndex.societies, -1 for none
+	cast    bool
+}
+
+// active reports whether the person is a member in good standing on d,
+// having joined at least minYears before.
+func (p *person) active(d time.Time, minYears int) bool {
+	return p.branch >= 0 && !p.start.After(d.AddDate(-minYears, 0, 0)) && (p.lapse.IsZero() || p.lapse.After(d))
+}
+
+// peoplePool is every person, in id order.
+type peoplePool struct {
+	people []person
+	used   []bool // already given an office or seat by a later part
+}
+
+// castMember is one of the people with a memorable e-mail address.
+type castMember struct {
+	role        *Person // where the Summary records them
+	first, last string
+	gender      string
+	email       string
+	branch      func(*unitIndex) int // nil: not a member (independent officials)
+	yearsAgo    int
+}
+
+// castIndex holds the person ids of the cast, for later parts.
+type castIndex struct {
+	groupSecretary, councillor, member int64
+}
+
+func (b *builder) castMembers(r *rand.Rand) []castMember {
+	s := &b.sum
+	demoBranch := func(u *unitIndex) int { return u.demoBranch }
+	anyBranch := func(u *unitIndex) int { return u.pickBranch(r) }
+	inCouncilArea := func(c func(*unitIndex) int) func(*unitIndex) int {
+		return func(u *unitIndex) int {
+			bs := u.areas[u.councils[c(u)].area].branches
+			return bs[r.IntN(len(bs))]
+		}
+	}
+	return []castMember{
+		{&s.Administrator, "Adele", "Adams", "woman", "admin@demo.example.org", anyBranch, 8},
+		{&s.ReturningOfficer, "Rowan", "Oakley", "", "ro@demo.example.org", nil, 3},
+		{&s.Scrutineer, "Sam", "Scrivener", "", "scrutineer@demo.example.org", nil, 3},
+		{&s.BranchSecretary, "Bella", "Branson", "woman", "secretary@demo.example.org", demoBranch, 9},
+		{&s.CouncilGroupSecretary, "Gareth", "Groves", "man", "group.secretary@demo.example.org", inCouncilArea(func(u *unitIndex) int { return u.demoCouncil }), 14},
+		{&s.NECSecretary, "Nasreen", "Ellis", "woman", "nec.secretary@demo.example.org", anyBranch, 11},
+		{&s.NECSeatHolder, "Carys", "Cole", "woman", "councillor@demo.example.org", inCouncilArea(func(u *unitIndex) int { return u.nationCouncil }), 16},
+		{&s.Member, "Max", "Mercer", "man", "member@demo.example.org", demoBranch, 2},
+	}
+}
+
+// draft is a person before ids are given out.
+type draft struct {
+	first, last, gender, email string
+	branch                     int
+	start, lapse               time.Time
+	youth                      bool
+	cast                       *castMember
+}
+
+func (b *builder) buildPeople(r *rand.Rand) {
+	drafts := make([]draft, 0, GeneratedPeople+16)
+	cast := b.castMembers(r)
+	for i := range cast {
+		c := &cast[i]
+		d := draft{first: c.first, last: c.last, gender: c.gender, email: c.email, branch: -1, cast: c,
+			start: b.today.AddDate(-c.yearsAgo, -r.IntN(12), -r.IntN(28))}
+		if c.branch != nil {
+			d.branch = c.branch(&b.units)
+		}
+		drafts = append(drafts, d)
+	}
+
+	months := joinWeights()
+	for range GeneratedPeople {
+		drafts = append(drafts, b.draftMember(r, months))
+	}
+
+	// Ids and membership numbers follow the order of joining, as a
+	// membership system hands them out.
+	slices.SortStableFunc(drafts, func(x, y draft) int { return x.start.Compare(y.start) })
+
+	// The cast keep their plain slugs; a namesake becomes "carys-cole-2".
+	slugs, emails := uniqueNames{}, uniqueNames{}
+	for _, d := range drafts {
+		if d.cast != nil {
+			slugs.reserve(slugify(d.first + " " + d.last))
+		}
+	}
+	b.pool.people = make([]person, 0, len(drafts))
+	for _, d := range drafts {
+		b.ids.People++
+		id := b.ids.People
+		name := d.first + " " + d.last
+		slug, email := slugify(name), d.email
+		if d.cast == nil {
+			slug = slugs.claim(slug, "-")
+			email = emails.claim(strings.ReplaceAll(slugify(d.first)+"."+slugify(d.last), "-", ""), "") + "@example.org"
+		}
+		b.d.People = append(b.d.People, store.PersonRow{
+			ID: id, Name: name, Email: email, Gender: d.gender, Slug: slug,
+			CreatedAt: d.start.Add(10 * time.Hour),
+		})
+		p := person{id: id, gender: d.gender, branch: d.branch, start: d.start, lapse: d.lapse, youth: d.youth, union: -1, society: -1, cast: d.cast != nil}
+		if d.cast != nil {
+			*d.cast.role = Person{ID: id, Name: name, Email: email}
+		}
+		b.pool.people = append(b.pool.people, p)
+		if d.branch < 0 {
+			continue
+		}
+		b.ids.Memberships++
+		m := store.MembershipRow{
+			ID: b.ids.Memberships, PersonID: id, UnitID: b.units.branches[d.branch].id,
+			Number: fmt.Sprintf("M%07d", len(b.d.Memberships)+1), Type: "full", Status: "active",
+			StartDate: d.start, LapseDate: d.lapse,
+		}
+		if d.youth {
+			m.Type = "youth"
+		}
+		if !d.lapse.IsZero() {
+			m.Status = "lapsed"
+		}
+		b.d.Memberships = append(b.d.Memberships, m)
+	}
+	b.pool.used = make([]bool, len(b.pool.people))
+	b.castIDs()
+	b.addAffiliatedMemberships(r)
+}
+
+func (b *builder) castIDs() {
+	b.cast = castIndex{
+		groupSecretary: b.sum.CouncilGroupSecretary.ID,
+		councillor:     b.sum.NECSeatHolder.ID,
+		member:         b.sum.Member.ID,
+	}
+}
+
+// draftMember makes one ordinary member: a name that fits the gender, a
+// branch, a join date that follows the surges, and perhaps a lapse.
+func (b *builder) draftMember(r *rand.Rand, months []monthWeight) draft {
+	d := draft{branch: b.units.pickBranch(r)}
+	switch g := r.Float64(); {
+	case g < 0.49:
+		d.gender, d.first = "woman", womenFirstNames[r.IntN(len(womenFirstNames))]
+	case g < 0.96:
+		d.gender, d.first = "man", menFirstNames[r.IntN(len(menFirstNames))]
+	case g < 0.975:
+		d.gender, d.first = "non-binary", neutralFirstNames[r.IntN(len(neutralFirstNames))]
+	default:
+		d.first = neutralFirstNames[r.IntN(len(neutralFirstNames))]
+	}
+	d.last = lastNames[r.IntN(len(lastNames))]
+	d.youth = r.Float64() < youthShare
+
+	if r.Float64() < longStandingShare {
+		// Long-standing members: those of them who ever lapsed are gone
+		// from the roll, so only a few lapse within the window.
+		d.start = b.today.AddDate(-10-r.IntN(30), -r.IntN(12), -r.IntN(28))
+		d.youth = false
+		if r.Float64() < 0.06 {
+			d.lapse = b.dayInMonth(r, b.monthStart(1+r.IntN(joinWindowMonths-1)))
+		}
+		return d
+	}
+
+	mw := months[pickWeighted(r, months)]
+	d.start = b.dayInMonth(r, b.monthStart(mw.monthsAgo))
+	// Surge joiners lapse more often; most lapses come at a renewal, a
+	// year or two after joining, the rest after months of arrears.
+	if r.Float64() < 0.13+0.3*mw.surgeShare {
+		var after int
+		if r.Float64() < 0.7 {
+			after = 12 * (1 + min(r.IntN(4), r.IntN(4)))
+		} else {
+			after = 3 + r.IntN(60)
+		}
+		lapse := d.start.AddDate(0, after, 1+r.IntN(20))
+		if lapse.Before(b.today) {
+			d.lapse = lapse
+		}
+	}
+	return d
+}
+
+// monthWeight is one month of the join window: how many join in it,
+// relative to the others, and what share of them are surge joiners.
+type monthWeight struct {
+	monthsAgo  int
+	weight     float64 // cumulative over the months before it
+	surgeShare float64
+}
+
+// joinWeights spreads joining over the window: a steady rate growing by
+// half over the ten years, plus the surges.
+func joinWeights() []monthWeight {
+	ws := make([]monthWeight, 0, joinWindowMonths)
+	total := 0.0
+	for ago := joinWindowMonths - 1; ago >= 0; ago-- {
+		steady := 1 + 0.5*float64(joinWindowMonths-1-ago)/float64(joinWindowMonths-1)
+		surge := 0.0
+		for _, s := range joinSurges {
+			z := (float64(ago) - s.monthsAgo) / s.width
+			surge += s.height * math.Exp(-z*z/2)
+		}
+		total += steady + surge
+		ws = append(ws, monthWeight{monthsAgo: ago, weight: total, surgeShare: surge / (steady + surge)})
+	}
+	return ws
+}
+
+func pickWeighted(r *rand.Rand, ws []monthWeight) int {
+	x := r.Float64() * ws[len(ws)-1].weight
+	i, _ := slices.BinarySearchFunc(ws, x, func(m monthWeight, x float64) int { return cmp.Compare(m.weight, x) })
+	return min(i, len(ws)-1)
+}
+
+// addAffiliatedMemberships gives some active members a second membership
+// in an affiliated union or socialist society: the people from whom the
+// affiliates' and societies' seats are filled.
+func (b *builder) addAffiliatedMemberships(r *rand.Rand) {
+	n := 0
+	add := func(p *person, unit int64, since time.Time) {
+		n++
+		if since.After(b.today) {
+			since = b.today
+		}
+		b.ids.Memberships++
+		b.d.Memberships = append(b.d.Memberships, store.MembershipRow{
+			ID: b.ids.Memberships, PersonID: p.id, UnitID: unit, Number: fmt.Sprintf("A%07d", n),
+			Type: "affiliated", Status: "active", StartDate: since,
+		})
+	}
+	for i := range b.pool.people {
+		p := &b.pool.people[i]
+		if p.cast || !p.active(b.today, 0) {
+			continue
+		}
+		switch x := r.Float64(); {
+		case x < affiliatedShare:
+			p.union = r.IntN(len(b.units.unions))
+			add(p, b.units.unions[p.union].id, p.start.AddDate(0, r.IntN(24), 0))
+		case x < affiliatedShare+societyMemberShare:
+			p.society = r.IntN(len(b.units.societies))
+			add(p, b.units.societies[p.society].id, p.start.AddDate(0, r.IntN(24), 0))
+		}
+	}
+}
