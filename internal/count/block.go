@@ -54,6 +54,7 @@ func (c *counter) countBlock() {
 		cand := c.ties.pick(1, "seat", tied, nil, false)
 		standing = slices.DeleteFunc(standing, func(x int) bool { return x == cand })
 		if !c.guard.canElect(cand) {
+			c.guard.exclude(cand)
 			s.PassedOver = append(s.PassedOver, cand)
 			continue
 		}

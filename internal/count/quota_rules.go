@@ -50,44 +50,51 @@ type quotaGuard struct {
 	rules []QuotaRule
 	mask  []uint32 // per candidate: bit r set when the candidate counts for rule r
 	seats int
-	// state, kept by the methods through elect/exclude
-	elected  []bool
-	out      []bool // excluded or withdrawn
+	// The state, kept up to date by elect and exclude so that each check
+	// costs a search over candidate types, not a pass over every candidate.
 	nElected int
+	settled  []bool         // elected, excluded, passed over or withdrawn
+	have     []int          // per rule: winners so far who count for it
+	avail    map[uint32]int // continuing candidates per non-empty type
 }
 
 func newQuotaGuard(e *Election, seats int, rules []QuotaRule) (*quotaGuard, error) {
 	if len(rules) > maxQuotaRules {
 		return nil, fmt.Errorf("%d quota rules (at most %d): %w", len(rules), maxQuotaRules, ErrInvalidOptions)
 	}
-	g := &quotaGuard{
-		seats:   seats,
-		mask:    make([]uint32, len(e.Candidates)),
-		elected: make([]bool, len(e.Candidates)),
-		out:     make([]bool, len(e.Candidates)),
-	}
-	for i, c := range e.Candidates {
-		g.out[i] = c.Withdrawn
-	}
-	for r, rule := range rules {
+	g := &quotaGuard{seats: seats, mask: make([]uint32, len(e.Candidates)), settled: make([]bool, len(e.Candidates))}
+	for _, rule := range rules {
 		if rule.Min < 0 || rule.Attribute == "" {
 			return nil, fmt.Errorf("quota rule %v: %w", rule, ErrInvalidOptions)
 		}
+		bit := uint32(1) << len(g.rules)
 		standing := 0
 		for i, c := range e.Candidates {
-			if c.Attributes[rule.Attribute] == rule.Value {
-				g.mask[i] |= 1 << r
-				if !c.Withdrawn {
-					standing++
-				}
+			if c.Attributes[rule.Attribute] == rule.Value && !c.Withdrawn {
+				g.mask[i] |= bit
+				standing++
 			}
 		}
 		// A rule cannot ask for more winners than stand or than there are
 		// seats: the minimum falls to what is possible (docs/counting.md).
 		rule.Min = min(rule.Min, standing, seats)
+		if rule.Min == 0 {
+			for i := range g.mask {
+				g.mask[i] &^= bit
+			}
+			continue // nothing to enforce
+		}
 		g.rules = append(g.rules, rule)
 	}
-	if !g.feasible() {
+	g.have = make([]int, len(g.rules))
+	g.avail = map[uint32]int{}
+	for i, c := range e.Candidates {
+		g.settled[i] = c.Withdrawn
+		if !c.Withdrawn && g.mask[i] != 0 {
+			g.avail[g.mask[i]]++
+		}
+	}
+	if !g.feasible(0, 0, 0) {
 		return nil, fmt.Errorf("%d seats cannot meet %v: %w", seats, rules, ErrQuotaImpossible)
 	}
 	return g, nil
@@ -97,62 +104,63 @@ func (g *quotaGuard) active() bool { return len(g.rules) > 0 }
 
 // canElect reports whether electing c keeps the rules achievable.
 func (g *quotaGuard) canElect(c int) bool {
-	if !g.active() {
-		return true
-	}
-	g.elected[c] = true
-	g.nElected++
-	ok := g.feasible()
-	g.elected[c] = false
-	g.nElected--
-	return ok
+	return !g.active() || g.feasible(g.mask[c], g.mask[c], 1)
 }
 
 // canExclude reports whether excluding c keeps the rules achievable.
 func (g *quotaGuard) canExclude(c int) bool {
-	if !g.active() {
-		return true
-	}
-	g.out[c] = true
-	ok := g.feasible()
-	g.out[c] = false
-	return ok
+	return !g.active() || g.feasible(0, g.mask[c], 0)
 }
 
-func (g *quotaGuard) elect(c int)   { g.elected[c] = true; g.nElected++ }
-func (g *quotaGuard) exclude(c int) { g.out[c] = true }
+func (g *quotaGuard) elect(c int) {
+	g.nElected++
+	for r := range g.rules {
+		if g.mask[c]&(1<<r) != 0 {
+			g.have[r]++
+		}
+	}
+	g.settle(c)
+}
+
+func (g *quotaGuard) exclude(c int) { g.settle(c) }
+
+func (g *quotaGuard) settle(c int) {
+	if !g.settled[c] && g.mask[c] != 0 {
+		g.avail[g.mask[c]]--
+	}
+	g.settled[c] = true
+}
 
 // feasible searches, over the types of continuing candidate (which rules
 // each counts for), for numbers to elect that meet every unmet minimum
-// within the seats left. With one attribute the types are disjoint and the
-// search is a sum; with several it stays exact.
-func (g *quotaGuard) feasible() bool {
+// within the seats left. It can first suppose one more winner of type
+// won, one continuing candidate of type gone fewer, and extra seats used.
+// With one attribute the types are disjoint and the search is a sum; with
+// several it stays exact.
+func (g *quotaGuard) feasible(won, gone uint32, used int) bool {
 	if !g.active() {
 		return true
 	}
 	need := make([]int, len(g.rules))
 	for r, rule := range g.rules {
-		have := 0
-		for c, e := range g.elected {
-			if e && g.mask[c]&(1<<r) != 0 {
-				have++
-			}
+		have := g.have[r]
+		if won&(1<<r) != 0 {
+			have++
 		}
 		need[r] = max(0, rule.Min-have)
 	}
-	avail := make(map[uint32]int)
-	for c := range g.mask {
-		if !g.elected[c] && !g.out[c] && g.mask[c] != 0 {
-			avail[g.mask[c]]++
+	types := make([]uint32, 0, len(g.avail))
+	counts := make([]int, 0, len(g.avail))
+	for t, n := range g.avail {
+		if t == gone && gone != 0 {
+			n--
+		}
+		if n > 0 {
+			types = append(types, t)
+			counts = append(counts, n)
 		}
 	}
-	types := make([]uint32, 0, len(avail))
-	counts := make([]int, 0, len(avail))
-	for t, n := range avail {
-		types = append(types, t)
-		counts = append(counts, n)
-	}
-	return searchQuota(types, counts, need, g.seats-g.nElected)
+	return searchQuota(types, counts, need, g.seats-g.nElected-used)
 }
 
 func searchQuota(types []uint32, counts []int, need []int, seatsLeft int) bool {

@@ -63,6 +63,12 @@ func (t *tieBreaker) pick(stage int, purpose string, tied []int, history [][]Fix
 	cands := slices.Clone(tied)
 	slices.Sort(cands)
 	tie := Tie{Stage: stage, Purpose: purpose, Candidates: slices.Clone(cands)}
+	if lowest && len(history) > 0 && allZero(history[len(history)-1], cands) {
+		// A continuing candidate's total never falls, so candidates with
+		// nothing now had nothing at every earlier stage: skip the look-back,
+		// which would otherwise cost stages × candidates for every such tie.
+		history = nil
+	}
 	for s := len(history) - 1; s >= 0 && len(cands) > 1; s-- {
 		tallies := history[s]
 		best := tallies[cands[0]]
@@ -140,4 +146,13 @@ func (t *tieBreaker) orderByTally(stage int, purpose string, cands []int, tallie
 		rest = slices.DeleteFunc(rest, func(x int) bool { return x == c })
 	}
 	return out
+}
+
+func allZero(tallies []Fixed, cands []int) bool {
+	for _, c := range cands {
+		if tallies[c] != 0 {
+			return false
+		}
+	}
+	return true
 }
