@@ -24,6 +24,6 @@ var (
 // Limits that keep every product of the fixed-point arithmetic inside int64
 // and keep a hostile file from exhausting memory.
 const (
-	MaxCandidates = 1000 // far beyond any real ballot paper; bounds the cost of a count
+	MaxCandidates = 1000          // far beyond any real ballot paper; bounds the cost of a count
 	MaxBallots    = 1_000_000_000 // total weight of all ballots
 )
