@@ -22,8 +22,8 @@ var (
 // uses no external resources or scripts, and scales to its container.
 func WriteSVG(w io.Writer, r *Result) error {
 	const (
-		width, height = 900, 420
-		left, right   = 70, 260
+		width, height = 960, 420
+		left, right   = 70, 300
 		top, bottom   = 40, 50
 	)
 	bw := bufio.NewWriter(w)
@@ -122,7 +122,7 @@ func WriteSVG(w io.Writer, r *Result) error {
 		if dash != "" {
 			fmt.Fprintf(bw, ` stroke-dasharray="%s"`, dash)
 		}
-		fmt.Fprintf(bw, `/><text x="%d" y="%d" fill="#222222">%s</text></g>`+"\n", width-right+40, ly+4, html.EscapeString(clip(label, 34)))
+		fmt.Fprintf(bw, `/><text x="%d" y="%d" fill="#222222">%s</text></g>`+"\n", width-right+40, ly+4, html.EscapeString(clip(label, 42)))
 		row++
 	}
 	bw.WriteString("</svg>\n")
