@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -415,5 +416,44 @@ func BenchmarkDemoLoad(b *testing.B) {
 				b.StartTimer()
 			}
 		})
+	}
+}
+
+// The membership chart should have something to show: surges of joiners
+// and a stretch when more leave than join.
+func TestMembershipChartHasSurgesAndLosses(t *testing.T) {
+	d, sum := demo.Build(demo.Options{Seed: 1})
+	joins, lapses := map[string]int{}, map[string]int{}
+	for _, m := range d.Memberships {
+		if m.Type == "affiliated" {
+			continue
+		}
+		joins[m.StartDate.Format("2006-01")]++
+		if !m.LapseDate.IsZero() {
+			lapses[m.LapseDate.Format("2006-01")]++
+		}
+	}
+	var monthly []int
+	losing := 0
+	for mo := sum.Today.AddDate(-10, 0, 0); mo.Before(sum.Today); mo = mo.AddDate(0, 1, 0) {
+		k := mo.Format("2006-01")
+		monthly = append(monthly, joins[k])
+		if lapses[k] > joins[k] {
+			losing++
+		}
+	}
+	slices.Sort(monthly)
+	if median, peak := monthly[len(monthly)/2], monthly[len(monthly)-1]; peak < 3*median {
+		t.Errorf("busiest month has %d joiners, the median %d: no surge", peak, median)
+	}
+	if losing < 3 {
+		t.Errorf("only %d months in which more left than joined", losing)
+	}
+}
+
+// BenchmarkDemoBuild measures the generation alone, without a database.
+func BenchmarkDemoBuild(b *testing.B) {
+	for b.Loop() {
+		demo.Build(demo.Options{Seed: 1})
 	}
 }

@@ -1,9 +1,7 @@
 package demo
 
 import (
-	"cmp"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -15,24 +13,6 @@ import (
 // GeneratedPeople is how many ordinary members the demo makes, besides the
 // cast of people with demo log-ins.
 const GeneratedPeople = 20000
-
-// joinSurge is a burst of joining, such as a leadership contest or a
-// general election brings: a bell of extra joiners centred monthsAgo
-// months before today, who also lapse more often than steady joiners.
-type joinSurge struct {
-	monthsAgo float64
-	height    float64 // extra joiners at the peak, relative to the steady rate
-	width     float64 // months
-}
-
-var joinSurges = []joinSurge{
-	{115, 5.0, 1.5}, // a leadership contest soon after the window opens
-	{104, 2.0, 1.0}, // a snap general election
-	{74, 1.5, 1.0},  // a winter general election
-	{70, 2.5, 1.2},  // the leadership contest after it
-	{19, 1.5, 1.5},  // a summer general election
-	{5, 1.0, 1.0},   // a deputy leadership contest
-}
 
 const (
 	joinWindowMonths   = 120  // memberships start in the last ten years…
@@ -126,14 +106,18 @@ func (b *builder) buildPeople(r *rand.Rand) {
 		drafts = append(drafts, d)
 	}
 
-	months := joinWeights()
+	c := newCurves()
 	for range GeneratedPeople {
-		drafts = append(drafts, b.draftMember(r, months))
+		drafts = append(drafts, b.draftMember(r, c))
 	}
 
 	// Ids and membership numbers follow the order of joining, as a
-	// membership system hands them out.
-	slices.SortStableFunc(drafts, func(x, y draft) int { return x.start.Compare(y.start) })
+	// membership system hands them out. Sorting indexes keeps it cheap.
+	order := make([]int, len(drafts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return drafts[x].start.Compare(drafts[y].start) })
 
 	// The cast keep their plain slugs; a namesake becomes "carys-cole-2".
 	slugs, emails := uniqueNames{}, uniqueNames{}
@@ -142,15 +126,26 @@ func (b *builder) buildPeople(r *rand.Rand) {
 			slugs.reserve(slugify(d.first + " " + d.last))
 		}
 	}
+	wordSlugs := map[string]string{} // slugify is the costliest step otherwise
+	slugOf := func(word string) string {
+		s, ok := wordSlugs[word]
+		if !ok {
+			s = slugify(word)
+			wordSlugs[word] = s
+		}
+		return s
+	}
 	b.pool.people = make([]person, 0, len(drafts))
-	for _, d := range drafts {
+	for _, i := range order {
+		d := &drafts[i]
 		b.ids.People++
 		id := b.ids.People
 		name := d.first + " " + d.last
 		slug, email := slugify(name), d.email
 		if d.cast == nil {
-			slug = slugs.claim(slug, "-")
-			email = emails.claim(strings.ReplaceAll(slugify(d.first)+"."+slugify(d.last), "-", ""), "") + "@example.org"
+			first, last := slugOf(d.first), slugOf(d.last)
+			slug = slugs.claim(first+"-"+last, "-")
+			email = emails.claim(strings.ReplaceAll(first, "-", "")+"."+strings.ReplaceAll(last, "-", ""), "") + "@example.org"
 		}
 		b.d.People = append(b.d.People, store.PersonRow{
 			ID: id, Name: name, Email: email, Gender: d.gender, Slug: slug,
@@ -193,7 +188,7 @@ func (b *builder) castIDs() {
 
 // draftMember makes one ordinary member: a name that fits the gender, a
 // branch, a join date that follows the surges, and perhaps a lapse.
-func (b *builder) draftMember(r *rand.Rand, months []monthWeight) draft {
+func (b *builder) draftMember(r *rand.Rand, c *curves) draft {
 	d := draft{branch: b.units.pickBranch(r)}
 	switch g := r.Float64(); {
 	case g < 0.49:
@@ -210,64 +205,22 @@ func (b *builder) draftMember(r *rand.Rand, months []monthWeight) draft {
 
 	if r.Float64() < longStandingShare {
 		// Long-standing members: those of them who ever lapsed are gone
-		// from the roll, so only a few lapse within the window.
+		// from the roll, so fewer lapse within the window.
 		d.start = b.today.AddDate(-10-r.IntN(30), -r.IntN(12), -r.IntN(28))
 		d.youth = false
 		if r.Float64() < 0.06 {
-			d.lapse = b.dayInMonth(r, b.monthStart(1+r.IntN(joinWindowMonths-1)))
+			d.lapse = b.pickLapseInWindow(r, c)
 		}
 		return d
 	}
 
-	mw := months[pickWeighted(r, months)]
-	d.start = b.dayInMonth(r, b.monthStart(mw.monthsAgo))
-	// Surge joiners lapse more often; most lapses come at a renewal, a
-	// year or two after joining, the rest after months of arrears.
-	if r.Float64() < 0.13+0.3*mw.surgeShare {
-		var after int
-		if r.Float64() < 0.7 {
-			after = 12 * (1 + min(r.IntN(4), r.IntN(4)))
-		} else {
-			after = 3 + r.IntN(60)
-		}
-		lapse := d.start.AddDate(0, after, 1+r.IntN(20))
-		if lapse.Before(b.today) {
-			d.lapse = lapse
-		}
+	ago := c.joins.pick(r, 0, joinWindowMonths)
+	d.start = b.dayInMonth(r, b.monthStart(ago))
+	// Surge joiners lapse more often than steady ones.
+	if r.Float64() < 0.15+0.24*c.surgeShare[ago] {
+		d.lapse = b.pickLapse(r, c, ago)
 	}
 	return d
-}
-
-// monthWeight is one month of the join window: how many join in it,
-// relative to the others, and what share of them are surge joiners.
-type monthWeight struct {
-	monthsAgo  int
-	weight     float64 // cumulative over the months before it
-	surgeShare float64
-}
-
-// joinWeights spreads joining over the window: a steady rate growing by
-// half over the ten years, plus the surges.
-func joinWeights() []monthWeight {
-	ws := make([]monthWeight, 0, joinWindowMonths)
-	total := 0.0
-	for ago := joinWindowMonths - 1; ago >= 0; ago-- {
-		steady := 1 + 0.5*float64(joinWindowMonths-1-ago)/float64(joinWindowMonths-1)
-		surge := 0.0
-		for _, s := range joinSurges {
-			z := (float64(ago) - s.monthsAgo) / s.width
-			surge += s.height * math.Exp(-z*z/2)
-		}
-		total += steady + surge
-		ws = append(ws, monthWeight{monthsAgo: ago, weight: total, surgeShare: surge / (steady + surge)})
-	}
-	return ws
-}
-
-func pickWeighted(r *rand.Rand, ws []monthWeight) int {
-	x := r.Float64() * ws[len(ws)-1].weight
-	i, _ := slices.BinarySearchFunc(ws, x, func(m monthWeight, x float64) int { return cmp.Compare(m.weight, x) })
-	return min(i, len(ws)-1)
 }
 
 // addAffiliatedMemberships gives some active members a second membership
