@@ -136,13 +136,17 @@ func (b *builder) buildPeople(r *rand.Rand) {
 		return s
 	}
 	b.pool.people = make([]person, 0, len(drafts))
+	b.d.People = make([]store.PersonRow, 0, len(drafts))
+	b.d.Memberships = make([]store.MembershipRow, 0, len(drafts)+len(drafts)/20) // room for the affiliated ones
 	for _, i := range order {
 		d := &drafts[i]
 		b.ids.People++
 		id := b.ids.People
 		name := d.first + " " + d.last
-		slug, email := slugify(name), d.email
-		if d.cast == nil {
+		var slug, email string
+		if d.cast != nil {
+			slug, email = slugify(name), d.email
+		} else {
 			first, last := slugOf(d.first), slugOf(d.last)
 			slug = slugs.claim(first+"-"+last, "-")
 			email = emails.claim(strings.ReplaceAll(first, "-", "")+"."+strings.ReplaceAll(last, "-", ""), "") + "@example.org"
