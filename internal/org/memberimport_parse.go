@@ -27,6 +27,7 @@ type memberRow struct {
 type memberFile struct {
 	has     map[string]bool // columns named in the header
 	rows    []memberRow     // the rows without errors, in file order
+	flawed  []memberRow     // rows with errors, holding their good cells
 	total   int             // data rows read, blank ones not counted
 	numbers map[string]int  // every well-formed membership number → its row
 }
@@ -51,16 +52,17 @@ func parseMemberCSV(r io.Reader, errs *memberErrors, onRow func(rows int)) *memb
 		return f
 	}
 	if err != nil {
-		addCSVError(errs, 1, err)
+		addCSVError(errs, err)
 		return f
 	}
-	cols, ok := parseMemberHeader(header, f.has, errs)
+	headerLine, _ := cr.FieldPos(0)
+	cols, ok := parseMemberHeader(header, headerLine, f.has, errs)
 	if !ok {
 		return f
 	}
 
 	p := rowParser{cols: cols, has: f.has, errs: errs}
-	for rowNum := 2; ; rowNum++ {
+	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -68,12 +70,16 @@ func parseMemberCSV(r io.Reader, errs *memberErrors, onRow func(rows int)) *memb
 		if err != nil {
 			// After a quoting error the reader cannot tell where rows
 			// begin, so whatever follows would only add noise.
-			addCSVError(errs, rowNum, err)
+			addCSVError(errs, err)
 			break
 		}
 		if blankRecord(rec) {
 			continue
 		}
+		// Rows are numbered by the line they start on, which is what a
+		// spreadsheet shows: the reader skips empty lines, so counting
+		// records would drift.
+		rowNum, _ := cr.FieldPos(0)
 		f.total++
 		if onRow != nil {
 			onRow(f.total)
@@ -89,25 +95,27 @@ func parseMemberCSV(r io.Reader, errs *memberErrors, onRow func(rows int)) *memb
 		}
 		if ok {
 			f.rows = append(f.rows, row)
+		} else {
+			f.flawed = append(f.flawed, row)
 		}
 	}
 	return f
 }
 
-func addCSVError(errs *memberErrors, row int, err error) {
+func addCSVError(errs *memberErrors, err error) {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		errs.add(row, "", "the file is not valid CSV near line %d: %v", pe.Line, pe.Err)
+		errs.add(pe.StartLine, "", "not valid CSV (the problem is on line %d): %v", pe.Line, pe.Err)
 		return
 	}
-	errs.add(row, "", "cannot read the file: %v", err)
+	errs.add(0, "", "cannot read the file: %v", err)
 }
 
 // parseMemberHeader maps each known column to its position, marking the
 // columns present in has. Columns with no name are skipped (spreadsheets
 // add them); an unknown or repeated name is an error, as is a required
 // column left out.
-func parseMemberHeader(header []string, has map[string]bool, errs *memberErrors) (cols []string, ok bool) {
+func parseMemberHeader(header []string, line int, has map[string]bool, errs *memberErrors) (cols []string, ok bool) {
 	known := map[string]bool{}
 	for _, c := range MemberColumns {
 		known[c.Name] = true
@@ -120,10 +128,10 @@ func parseMemberHeader(header []string, has map[string]bool, errs *memberErrors)
 		case name == "":
 			continue
 		case !known[name]:
-			errs.add(1, quoteCell(strings.TrimSpace(h)), "unknown column; the columns are %s", strings.Join(MemberColumnNames(), ", "))
+			errs.add(line, quoteCell(strings.TrimSpace(h)), "unknown column; the columns are %s", strings.Join(MemberColumnNames(), ", "))
 			continue
 		case has[name]:
-			errs.add(1, name, "the column appears twice")
+			errs.add(line, name, "the column appears twice")
 			continue
 		}
 		has[name] = true
@@ -131,7 +139,7 @@ func parseMemberHeader(header []string, has map[string]bool, errs *memberErrors)
 	}
 	for _, c := range MemberColumns {
 		if c.Required && !has[c.Name] {
-			errs.add(1, c.Name, "required column missing from the header")
+			errs.add(line, c.Name, "required column missing from the header")
 		}
 	}
 	return cols, errs.total == before

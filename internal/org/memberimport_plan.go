@@ -1,6 +1,8 @@
 package org
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,6 +33,15 @@ type plannedRow struct {
 // reveal (an unknown unit, an e-mail address of someone else) join errs.
 func planMemberImport(f *memberFile, snap *store.MemberSnapshot, opts memberPlanOptions, errs *memberErrors) (*MemberImportReport, *store.MemberWrite) {
 	units := newUnitIndex(snap.Units)
+	// A row with a format error is not planned, but its unit is still
+	// checked, so that one run reports every mistake in the file.
+	for _, row := range f.flawed {
+		if row.unit != "" {
+			if _, problem := units.resolve(row.unit); problem != "" {
+				errs.add(row.row, colUnit, "%s", problem)
+			}
+		}
+	}
 	planned := make([]plannedRow, 0, len(f.rows))
 	firstRowOfPerson := map[int64]int{} // index into planned
 	for _, row := range f.rows {
@@ -92,6 +103,9 @@ func planMemberImport(f *memberFile, snap *store.MemberSnapshot, opts memberPlan
 	if opts.lapseMissing {
 		lapseMissing(f, snap, units, opts.today, report, write)
 	}
+	// The file was read in two passes (format, then the database), so put
+	// the errors back in the order of the rows.
+	slices.SortStableFunc(errs.list, func(a, b MemberRowError) int { return cmp.Compare(a.Row, b.Row) })
 	report.Errors = errs.list
 	report.ErrorCount = errs.total
 	return report, write
@@ -163,7 +177,10 @@ func checkEmailClaims(planned []plannedRow, snap *store.MemberSnapshot, errs *me
 			freed[cur] = true
 		}
 	}
-	type claim struct{ personKey int64; row int }
+	type claim struct {
+		personKey int64
+		row       int
+	}
 	claimed := map[string]claim{}
 	for i := range planned {
 		pr := &planned[i]
