@@ -34,7 +34,7 @@ var Settings = []Setting{
 	{Name: "site-name", Env: "QUORUM_SITE_NAME", Default: "Quorum",
 		Help: "name shown in the page header and e-mails"},
 	{Name: "smtp-url", Env: "QUORUM_SMTP_URL", Default: "", Secret: true,
-		Help: "outgoing mail server, smtp://USER:PASS@HOST:PORT (empty: mail is kept in the outbox page only)"},
+		Help: "outgoing mail server: smtp://USER:PASS@HOST:PORT (STARTTLS when offered; ?tls=starttls requires it, ?tls=none turns it off) or smtps:// for implicit TLS; empty: mail is kept in the admin outbox only"},
 	{Name: "mail-from", Env: "QUORUM_MAIL_FROM", Default: "Quorum <quorum@localhost>",
 		Help: "sender address of e-mails"},
 	{Name: "workers", Env: "QUORUM_WORKERS", Default: "2",
