@@ -3,6 +3,7 @@ package org
 import (
 	"bytes"
 	"encoding/csv"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -200,4 +201,22 @@ func rowValue(r memberRow, col string) string {
 func memberExportRowOf(r memberRow) store.MemberExportRow {
 	return store.MemberExportRow{Number: r.number, Name: r.name, Email: r.email, Gender: r.gender, UnitSlug: r.unit,
 		Type: r.typ, StartDate: r.startDate, LapseDate: r.lapseDate, Status: r.status}
+}
+
+// TestMemberColumnsAreDocumented keeps docs/members-import.md in step with
+// the columns the import reads.
+func TestMemberColumnsAreDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/members-import.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range MemberColumns {
+		req := "no"
+		if c.Required {
+			req = "yes"
+		}
+		if row := "| `" + c.Name + "` | " + req + " |"; !strings.Contains(string(doc), row) {
+			t.Errorf("docs/members-import.md lacks the table row %q", row)
+		}
+	}
 }
