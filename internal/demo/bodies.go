@@ -83,8 +83,8 @@ var subCommittees = []struct {
 
 // seating keeps, while the NEC is filled, who has sat on it.
 type seating struct {
-	seated      []bool // by pool index: has held an NEC seat
-	councillors []int  // current councillors, shuffled, without the cast
+	seated      []bool       // by pool index: has held an NEC seat
+	councillors []councillor // current councillors, shuffled, without the cast
 	mpCursor    int
 	currentNEC  []int // pool indexes of current holders, in seat order
 }
@@ -100,9 +100,9 @@ func (b *builder) buildBodies(r *rand.Rand) {
 
 	s := &seating{seated: make([]bool, len(b.pool.people))}
 	for _, cs := range b.offices.councillors {
-		for _, pi := range cs {
-			if !b.pool.people[pi].cast {
-				s.councillors = append(s.councillors, pi)
+		for _, cl := range cs {
+			if !b.pool.people[cl.person].cast {
+				s.councillors = append(s.councillors, cl)
 			}
 		}
 	}
@@ -156,8 +156,10 @@ func (b *builder) addNECSection(r *rand.Rand, s *seating, necID int64, position 
 		case sec.name == membersSection && n == vacantMembersSeat:
 			pi := b.pickHolder(r, s, sec, prevConf, woman)
 			b.addTerm(seat, pi, prevConf, conf, "")
+			// The holder resigned halfway between conference and today.
 			pi = b.pickHolder(r, s, sec, conf, woman)
-			b.addTerm(seat, pi, conf, b.today.AddDate(0, -2, -3), "resigned; a by-election is to follow")
+			resigned := conf.AddDate(0, 0, max(1, int(b.today.Sub(conf).Hours()/24/2)))
+			b.addTerm(seat, pi, conf, resigned, "resigned; a by-election is to follow")
 			continue
 		case sec.pool == fromYouth && n == vacantYouthSeat:
 			pi := b.pickHolder(r, s, sec, prevConf, woman)
@@ -241,19 +243,16 @@ func (b *builder) pickHolder(r *rand.Rand, s *seating, sec necSection, at time.T
 	fits := func(p *person) bool {
 		return p.active(at, 0) && (!woman || p.gender == "woman")
 	}
-	fromList := func(list []int) int {
-		for _, pi := range list {
-			if !s.seated[pi] && fits(&b.pool.people[pi]) {
-				s.seated[pi] = true
-				return pi
-			}
-		}
-		return -1
-	}
 	var pi int
 	switch sec.pool {
 	case fromCouncillors:
-		pi = fromList(s.councillors)
+		pi = -1
+		for _, cl := range s.councillors {
+			if !s.seated[cl.person] && !cl.since.After(at) && fits(&b.pool.people[cl.person]) {
+				pi = cl.person
+				break
+			}
+		}
 	case fromMPs:
 		// Newest MPs first, so that the few who sat in earlier parliaments
 		// are left for the seats whose terms began then.
@@ -298,7 +297,11 @@ func (b *builder) pickHolder(r *rand.Rand, s *seating, sec necSection, at time.T
 // section of members drawn from the current NEC; nobody sits on more than
 // two, and the local-government representative sits on Equalities.
 func (b *builder) addSubCommittees(r *rand.Rand, s *seating, necID int64) {
-	start := b.lastConference().AddDate(0, 0, 21) // appointed at the first NEC after conference
+	// Appointed at the first NEC after conference (or today, if that is yet to come).
+	start := b.lastConference().AddDate(0, 0, 21)
+	if start.After(b.today) {
+		start = b.today
+	}
 	places := make([]int, len(s.currentNEC))      // sub-committee places per current holder
 	order := r.Perm(len(s.currentNEC))
 	councillor := b.indexOf(b.cast.councillor)

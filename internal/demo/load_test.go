@@ -221,7 +221,7 @@ func TestNECHasItsSectionsAndSeats(t *testing.T) {
 		// Local-government seats are held by councillors, affiliates' seats by union members,
 		// parliamentary ones by MPs elected before the term began.
 		if n := count(t, db, `SELECT COUNT(*) FROM seat_terms tm JOIN seats st ON st.id = tm.seat_id JOIN sections s ON s.id = st.section_id
-			WHERE s.name = 'Local government' AND NOT EXISTS (SELECT 1 FROM public_offices o WHERE o.person_id = tm.person_id AND o.office = 'councillor')`); n != 0 {
+			WHERE s.name = 'Local government' AND NOT EXISTS (SELECT 1 FROM public_offices o WHERE o.person_id = tm.person_id AND o.office = 'councillor' AND o.start_date <= tm.term_start)`); n != 0 {
 			t.Errorf("%d local-government terms held by non-councillors", n)
 		}
 		if n := count(t, db, `SELECT COUNT(*) FROM seat_terms tm JOIN seats st ON st.id = tm.seat_id JOIN sections s ON s.id = st.section_id
@@ -233,6 +233,17 @@ func TestNECHasItsSectionsAndSeats(t *testing.T) {
 				SELECT 1 FROM public_offices o WHERE o.person_id = tm.person_id AND o.start_date <= tm.term_start
 				AND o.office IN ('Member of Parliament', 'Member of the European Parliament'))`); n != 0 {
 			t.Errorf("%d parliamentary terms held by people not in Parliament when the term began", n)
+		}
+		// A seat has one holder at a time.
+		if n := count(t, db, `SELECT COUNT(*) FROM seat_terms a JOIN seat_terms b ON a.seat_id = b.seat_id AND a.id < b.id
+			WHERE a.term_start < COALESCE(b.term_end, '9999-12-31') AND b.term_start < COALESCE(a.term_end, '9999-12-31')`); n != 0 {
+			t.Errorf("%d pairs of overlapping terms on one seat", n)
+		}
+		// Sub-committee members sit on the NEC.
+		if n := count(t, db, `SELECT COUNT(*) FROM seat_terms tm JOIN seats st ON st.id = tm.seat_id JOIN sections s ON s.id = st.section_id JOIN bodies b ON b.id = s.body_id
+			WHERE b.parent_id = ? AND NOT EXISTS (SELECT 1 FROM seat_terms n JOIN seats ns ON ns.id = n.seat_id JOIN sections nsec ON nsec.id = ns.section_id
+				WHERE nsec.body_id = ? AND n.person_id = tm.person_id AND (n.term_end IS NULL OR n.term_end > ?))`, sum.NECID, sum.NECID, today); n != 0 {
+			t.Errorf("%d sub-committee places held by people not on the NEC", n)
 		}
 		// The four sub-committees hang off the NEC, each with members.
 		if n := count(t, db, `SELECT COUNT(*) FROM bodies b WHERE b.parent_id = ? AND (SELECT COUNT(*) FROM sections s JOIN seats st ON st.section_id = s.id JOIN seat_terms tm ON tm.seat_id = st.id WHERE s.body_id = b.id) >= 5`, sum.NECID); n != 4 {
@@ -455,5 +466,42 @@ func TestMembershipChartHasSurgesAndLosses(t *testing.T) {
 func BenchmarkDemoBuild(b *testing.B) {
 	for b.Loop() {
 		demo.Build(demo.Options{Seed: 1})
+	}
+}
+
+// Any seed and any reference date make a consistent organisation.
+func TestBuildHoldsForManySeedsAndDates(t *testing.T) {
+	todays := []time.Time{
+		{}, // DefaultToday
+		time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC), // the week of conference
+		time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2031, 5, 7, 0, 0, 0, 0, time.UTC), // a local election day
+	}
+	for seed := int64(-3); seed < 8; seed++ {
+		for _, today := range todays {
+			d, sum := demo.Build(demo.Options{Seed: seed, Today: today})
+			name := fmt.Sprintf("seed %d today %s", seed, sum.Today.Format(time.DateOnly))
+			for _, m := range d.Memberships {
+				if m.StartDate.After(sum.Today) || !m.LapseDate.IsZero() && (!m.LapseDate.After(m.StartDate) || m.LapseDate.After(sum.Today)) {
+					t.Fatalf("%s: membership %s runs %s to %s", name, m.Number, m.StartDate.Format(time.DateOnly), m.LapseDate.Format(time.DateOnly))
+				}
+			}
+			for _, tm := range d.SeatTerms {
+				if !tm.TermEnd.IsZero() && !tm.TermEnd.After(tm.TermStart) {
+					t.Fatalf("%s: term %d ends %s, before it starts %s", name, tm.ID, tm.TermEnd.Format(time.DateOnly), tm.TermStart.Format(time.DateOnly))
+				}
+				if tm.TermStart.After(sum.Today) {
+					t.Fatalf("%s: term %d starts after today", name, tm.ID)
+				}
+			}
+			for _, m := range d.Meetings {
+				if !m.HeldOn.Before(sum.Today) {
+					t.Fatalf("%s: meeting %q is not in the past", name, m.Title)
+				}
+			}
+			if sum.Counts.Seats != 39+8+6+7+10 {
+				t.Fatalf("%s: %d seats", name, sum.Counts.Seats)
+			}
+		}
 	}
 }

@@ -22,10 +22,15 @@ const (
 
 // officeIndex remembers who holds which office, as indexes into the people pool.
 type officeIndex struct {
-	councillors [][]int // current councillors per council, in unitIndex.councils order
-	mps         []mp    // newest first
+	councillors [][]councillor // current councillors per council, in unitIndex.councils order
+	mps         []mp           // newest first
 	mep         int
 	mepEnd      time.Time
+}
+
+type councillor struct {
+	person int // index into the people pool
+	since  time.Time
 }
 
 type mp struct {
@@ -69,7 +74,7 @@ func (b *builder) addOffice(pi int, office, authority string, unit int64, start,
 }
 
 func (b *builder) buildOffices(r *rand.Rand) {
-	b.offices.councillors = make([][]int, len(b.units.councils))
+	b.offices.councillors = make([][]councillor, len(b.units.councils))
 	for ci, c := range b.units.councils {
 		// Each council elects all its members every four years, in one of
 		// the last four Mays.
@@ -78,27 +83,29 @@ func (b *builder) buildOffices(r *rand.Rand) {
 			year += 4
 		}
 		elected, previous := localElectionDay(year), localElectionDay(year-4)
-		inArea := func(p *person) bool {
-			return p.active(elected, 2) && !p.youth && b.units.branches[p.branch].area == c.area
-		}
-		var current []int
+		var current []councillor
+		// The cast's councillors have sat for three terms, long enough to
+		// have stood for the NEC's local-government seats before.
 		switch ci {
 		case b.units.demoCouncil:
-			current = append(current, b.indexOf(b.cast.groupSecretary))
+			current = append(current, councillor{b.indexOf(b.cast.groupSecretary), localElectionDay(year - 8)})
 		case b.units.nationCouncil:
-			current = append(current, b.indexOf(b.cast.councillor))
+			current = append(current, councillor{b.indexOf(b.cast.councillor), localElectionDay(year - 8)})
 		}
-		for range 3 + r.IntN(6) {
-			if pi := b.pickPerson(r, inArea); pi >= 0 {
-				current = append(current, pi)
-			}
-		}
-		for k, pi := range current {
-			start := elected
+		for k := range 3 + r.IntN(6) {
+			since := elected
 			if k%3 == 1 { // a third are serving a second term or more
-				start = previous
+				since = previous
 			}
-			b.addOffice(pi, officeCouncillor, c.authority, c.id, start, time.Time{})
+			inArea := func(p *person) bool {
+				return p.active(since, 2) && !p.youth && b.units.branches[p.branch].area == c.area
+			}
+			if pi := b.pickPerson(r, inArea); pi >= 0 {
+				current = append(current, councillor{pi, since})
+			}
+		}
+		for _, cl := range current {
+			b.addOffice(cl.person, officeCouncillor, c.authority, c.id, cl.since, time.Time{})
 		}
 		// Former councillors, who lost or stood down at the last election.
 		for range r.IntN(3) {

@@ -59,7 +59,7 @@ type castMember struct {
 
 // castIndex holds the person ids of the cast, for later parts.
 type castIndex struct {
-	groupSecretary, councillor, member int64
+	groupSecretary, councillor int64
 }
 
 func (b *builder) castMembers(r *rand.Rand) []castMember {
@@ -186,7 +186,6 @@ func (b *builder) castIDs() {
 	b.cast = castIndex{
 		groupSecretary: b.sum.CouncilGroupSecretary.ID,
 		councillor:     b.sum.NECSeatHolder.ID,
-		member:         b.sum.Member.ID,
 	}
 }
 
