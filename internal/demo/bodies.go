@@ -302,7 +302,7 @@ func (b *builder) addSubCommittees(r *rand.Rand, s *seating, necID int64) {
 	if start.After(b.today) {
 		start = b.today
 	}
-	places := make([]int, len(s.currentNEC))      // sub-committee places per current holder
+	places := make([]int, len(s.currentNEC)) // sub-committee places per current holder
 	order := r.Perm(len(s.currentNEC))
 	councillor := b.indexOf(b.cast.councillor)
 	for _, sc := range subCommittees {
