@@ -174,4 +174,5 @@ func (s *site) do(role, method, path string, form url.Values) *httptest.Response
 	return rec
 }
 
-var _ = time.Now
+// now is the time the fixture's server sees.
+func (s *site) now() time.Time { return time.Now() }

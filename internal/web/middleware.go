@@ -36,17 +36,19 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 // logRequests writes one line per request. It logs the route pattern, not
 // the raw URL, so tokens in paths (reset links, ballot links) never reach the log.
-func (s *Server) logRequests(next http.Handler) http.Handler {
+func (s *Server) logRequests(next http.Handler, mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		// Inner middleware copies the request, so the mux's match is looked
+		// up here rather than read back from r.Pattern.
+		_, route := mux.Handler(r)
+		if route == "" || route == "/" {
+			route = "(no route)"
+		}
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
-		}
-		route := r.Pattern
-		if route == "" {
-			route = "(no route)"
 		}
 		d := time.Since(start)
 		s.metrics.observe(route, sw.status, d)

@@ -91,7 +91,7 @@ func (s *Server) routes() http.Handler {
 	h = s.loadPrincipal(h)
 	h = csrf.Handler(h)
 	h = s.securityHeaders(h)
-	h = s.logRequests(h)
+	h = s.logRequests(h, mux)
 	h = s.recoverPanics(h)
 	return h
 }
