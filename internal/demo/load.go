@@ -84,19 +84,15 @@ type Summary struct {
 }
 
 // Load fills an empty, migrated database with the demo organisation in one
-// transaction. It refuses (with an error wrapping ErrNotEmpty, writing
-// nothing) when the organisation table already has a row.
+// transaction, so that a failure leaves nothing behind. It refuses (with an
+// error wrapping ErrNotEmpty, writing nothing) when the organisation table
+// already has a row. Rows are numbered after any already in their tables
+// (a person made before the load keeps their id), and the Summary gives the
+// ids as written. It takes about a third of a second on SQLite.
 func Load(ctx context.Context, db *store.DB, opts Options) (*Summary, error) {
-	today := opts.Today
-	if today.IsZero() {
-		today = DefaultToday
-	}
-	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-
 	var sum *Summary
 	err := db.LoadDemo(ctx, func(base store.IDBase) (*store.DemoData, error) {
-		b := newBuilder(opts.Seed, today, base)
-		data, s := b.build()
+		data, s := newBuilder(opts.Seed, opts.today(), base).build()
 		sum = s
 		return data, nil
 	})
@@ -109,12 +105,17 @@ func Load(ctx context.Context, db *store.DB, opts Options) (*Summary, error) {
 // Build returns the demo data Load would write into an empty database,
 // without a database: for tests and for a look at the data.
 func Build(opts Options) (*store.DemoData, *Summary) {
-	today := opts.Today
-	if today.IsZero() {
-		today = DefaultToday
+	return newBuilder(opts.Seed, opts.today(), store.IDBase{}).build()
+}
+
+// today is the reference date: the calendar day of Today (DefaultToday
+// when zero) at midnight UTC, so that the hour of the call changes nothing.
+func (o Options) today() time.Time {
+	t := o.Today
+	if t.IsZero() {
+		t = DefaultToday
 	}
-	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-	return newBuilder(opts.Seed, today, store.IDBase{}).build()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // builder carries the state of one generation. Each part of the data draws
