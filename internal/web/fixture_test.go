@@ -107,7 +107,7 @@ func newSite(t *testing.T, db *store.DB) *site {
 		var id int64
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			id, err = tx.CreatePerson(ctx, store.Person{Name: "The " + strings.ReplaceAll(role, "_", " "), Email: email, Slug: strings.ReplaceAll(role, "_", "-"), ShowProfile: true})
+			id, err = tx.CreatePerson(ctx, store.Person{Name: "The " + strings.ReplaceAll(role, "_", " "), Email: email, Slug: strings.ReplaceAll(role, "_", "-"), ShowProfile: true, ShowOffices: true})
 			if err != nil {
 				return err
 			}

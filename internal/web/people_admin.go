@@ -85,12 +85,18 @@ func (s *Server) personAdminPage(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
+	offices, err := s.DB.OfficesOf(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if form == nil {
 		form = personForm(person)
 	}
 	s.render(w, r, status, "person_admin", &page{Title: person.Name, Form: form, Errors: fe, Data: map[string]any{
 		"Person": person, "Grants": grants, "HasAccount": aerr == nil, "Memberships": ms, "Genders": org.Genders,
-		"Roles": auth.GrantableRoles, "Bodies": bodies, "FormID": formID,
+		"Roles": auth.GrantableRoles, "Bodies": bodies, "FormID": formID, "Offices": offices,
+		"OfficeKinds": org.PublicOffices, "MemberTypes": org.MembershipTypes(), "Today": s.Now().Format("2006-01-02"),
 	}})
 }
 

@@ -65,6 +65,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/people/{id}", s.personUpdate)
 	mux.HandleFunc("POST /admin/people/{id}/roles", s.roleGrant)
 	mux.HandleFunc("POST /admin/people/{id}/roles/revoke", s.roleRevoke)
+	mux.HandleFunc("POST /admin/people/{id}/{record}", s.personRecord)
 	mux.HandleFunc("GET /admin/audit", s.auditList)
 	mux.HandleFunc("GET /admin/jobs", s.jobsList)
 	mux.HandleFunc("POST /admin/jobs/{id}/{action}", s.jobAction)

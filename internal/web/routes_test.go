@@ -73,6 +73,12 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST", "/admin/people/" + admID + "/roles", func(string) url.Values {
 				return url.Values{"role": {"officer"}, "unit": {"riverside"}, "title": {"Chair"}}
 			}, admin},
+			{"POST", "/admin/people/" + admID + "/memberships", func(role string) url.Values {
+				return url.Values{"unit": {"riverside"}, "number": {"N-" + role}, "mtype": {"full"}, "start_date": {"2024-01-15"}}
+			}, admin},
+			{"POST", "/admin/people/" + admID + "/offices", func(string) url.Values {
+				return url.Values{"office": {"Councillor"}, "authority": {"Riverside Borough Council"}, "office_start": {"2022-05-05"}}
+			}, admin},
 			{"GET", "/admin/audit", nil, admin},
 			{"GET", "/admin/jobs", nil, admin},
 			{"GET", "/admin/outbox", nil, admin},
@@ -120,4 +126,34 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestPersonRecordsShowOnTheirPages adds a membership and an office and
+// checks that they appear where people look for them.
+func TestPersonRecordsShowOnTheirPages(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		id := fmt.Sprint(s.people["member"])
+		rec := s.do("admin", "POST", "/admin/people/"+id+"/memberships", url.Values{"unit": {"riverside"}, "number": {"R-0001"}, "mtype": {"youth"}, "start_date": {"2020-03-01"}})
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("add membership: %d", rec.Code)
+		}
+		rec = s.do("admin", "POST", "/admin/people/"+id+"/memberships", url.Values{"unit": {"nowhere"}, "number": {"R-0001"}, "start_date": {"yesterday"}})
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "existing unit") {
+			t.Fatalf("bad membership: %d", rec.Code)
+		}
+		rec = s.do("admin", "POST", "/admin/people/"+id+"/offices", url.Values{"office": {"Councillor"}, "authority": {"Riverside Borough Council"}})
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("add office: %d", rec.Code)
+		}
+		if body := s.do("member", "GET", "/account", nil).Body.String(); !strings.Contains(body, "R-0001") {
+			t.Fatal("the member's own page lacks the membership")
+		}
+		if body := s.do("anonymous", "GET", "/people/member", nil).Body.String(); !strings.Contains(body, "Riverside Borough Council") {
+			t.Fatal("the public profile lacks the office")
+		}
+		if body := s.do("anonymous", "GET", "/units/riverside", nil).Body.String(); !strings.Contains(body, "<strong>1</strong> members") {
+			t.Fatal("the unit page does not count the new member")
+		}
+	})
 }
