@@ -173,7 +173,9 @@ func checkEmailClaims(planned []plannedRow, snap *store.MemberSnapshot, errs *me
 	freed := map[string]bool{}
 	for i := range planned {
 		pr := &planned[i]
-		if cur := strings.ToLower(pr.existing.Email); !pr.isNew && cur != "" && cur != pr.person.Email {
+		// Addresses compare without case: the file's are lower-cased, but
+		// people added by other means may have capitals.
+		if cur := strings.ToLower(pr.existing.Email); !pr.isNew && cur != "" && cur != strings.ToLower(pr.person.Email) {
 			freed[cur] = true
 		}
 	}
@@ -184,7 +186,7 @@ func checkEmailClaims(planned []plannedRow, snap *store.MemberSnapshot, errs *me
 	claimed := map[string]claim{}
 	for i := range planned {
 		pr := &planned[i]
-		email := pr.person.Email
+		email := strings.ToLower(pr.person.Email)
 		if email == "" || (!pr.isNew && strings.ToLower(pr.existing.Email) == email) {
 			continue
 		}

@@ -437,3 +437,30 @@ func TestImportMembersErrorCap(t *testing.T) {
 		t.Fatalf("listed %d of %d errors (err %v), want 100 of 250", len(r.Errors), r.ErrorCount, err)
 	}
 }
+
+// TestImportMembersMixedCaseAddress covers an address with capitals that
+// was stored by other means: it stays as it is while the file has no email
+// column, and no one else may take it in another case.
+func TestImportMembersMixedCaseAddress(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := memberService(t, db)
+		mustImport(t, s, baseMembers, MemberImportOptions{})
+		if _, err := db.Exec(context.Background(), `UPDATE people SET email = 'Ada.L@Example.org' WHERE email = 'ada@example.org'`); err != nil {
+			t.Fatal(err)
+		}
+		const header = "membership_number,name,unit,start_date\n"
+		r := mustImport(t, s, header+"A001,Ada Lovelace,north,2020-01-15\n", MemberImportOptions{})
+		if r.Unchanged != 1 {
+			t.Fatalf("without an email column: %+v", r)
+		}
+		r, err := importCSV(t, s, "membership_number,name,email,unit,start_date\n"+
+			"A001,Ada Lovelace,,north,2020-01-15\nB1,Tom Mann,ada.l@example.org,north,2020-01-01\n", MemberImportOptions{})
+		if err != nil || len(r.Added) != 1 {
+			t.Fatalf("an address given up may be taken: %v %+v", err, r)
+		}
+		_, err = importCSV(t, s, "membership_number,name,email,unit,start_date\nB2,Ben Tillett,TOM@x.org,north,2020-01-01\nA002,Keir Hardie,tom@X.ORG,north,2019-03-01\n", MemberImportOptions{})
+		if !errors.Is(err, ErrInvalidMemberFile) {
+			t.Fatalf("one address in two cases on two rows: %v", err)
+		}
+	})
+}
