@@ -5,6 +5,11 @@ import (
 	"time"
 )
 
+// notAffiliated leaves out the second memberships people hold through an
+// affiliated union or society, so that organisation-wide totals count each
+// member once; a union's own page still counts them.
+const notAffiliated = `type <> 'affiliated'`
+
 // MonthCount is the number of members on the last day of a month.
 type MonthCount struct {
 	Month   time.Time // first day of the month
@@ -21,6 +26,8 @@ func (db *DB) MembershipHistory(ctx context.Context, unitID int64, from, to time
 	if unitID != 0 {
 		q += ` WHERE unit_id = ?`
 		args = append(args, unitID)
+	} else {
+		q += ` WHERE ` + notAffiliated
 	}
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
@@ -77,14 +84,18 @@ func monthsBetween(a, b time.Time) int {
 	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
 }
 
-// ActiveMembers counts members in good standing on a day, per unit.
+// ActiveMembers counts members in good standing on a day, per unit: joined
+// by then and not yet lapsed, and not suspended. It agrees with
+// MembershipHistory, which counts by dates alone.
 func (db *DB) ActiveMembers(ctx context.Context, unitID int64, on time.Time) (int, error) {
 	d := dateOnly(on)
-	q := `SELECT COUNT(*) FROM memberships WHERE status = 'active' AND start_date <= ? AND (lapse_date IS NULL OR lapse_date > ?)`
+	q := `SELECT COUNT(*) FROM memberships WHERE status <> 'suspended' AND start_date <= ? AND (lapse_date IS NULL OR lapse_date > ?)`
 	args := []any{d, d}
 	if unitID != 0 {
 		q += ` AND unit_id = ?`
 		args = append(args, unitID)
+	} else {
+		q += ` AND ` + notAffiliated
 	}
 	var n int
 	err := db.QueryRow(ctx, q, args...).Scan(&n)
