@@ -12,6 +12,7 @@ import (
 
 	"quorum/internal/auth"
 	"quorum/internal/config"
+	"quorum/internal/housekeeping"
 	"quorum/internal/jobs"
 	"quorum/internal/org"
 	"quorum/internal/store"
@@ -32,6 +33,11 @@ type app struct {
 func newApp(cfg config.Config, db *store.DB, log *slog.Logger, demo bool) (*app, error) {
 	queue := jobs.NewQueue(db, nil)
 	runner := jobs.NewRunner(queue, jobs.Config{Workers: cfg.Workers, Logger: log})
+	keeper := &housekeeping.Housekeeper{DB: db, Queue: queue, Log: log}
+	keeper.Register(runner)
+	if err := keeper.ScheduleNext(context.Background()); err != nil {
+		return nil, fmt.Errorf("schedule housekeeping: %w", err)
+	}
 	mailer, err := newMailer(cfg, db, queue, runner, log)
 	if err != nil {
 		return nil, err
