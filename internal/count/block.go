@@ -15,6 +15,7 @@ func (c *counter) countBlock() {
 		w := c.e.Ballots.weights[g]
 		marked := 0
 		for _, cand := range c.e.Ballots.ranking16(g) {
+			cand &^= sameRank // a cross is a cross: equal marks each count
 			if marked == c.seats {
 				break
 			}

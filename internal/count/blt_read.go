@@ -405,9 +405,9 @@ func (p *bltParser) option() error {
 }
 
 // preferences reads "p1 p2 ... 0" for one ballot line. Candidates marked
-// equal ("2=5") end the usable ranking there, as a paper with the same
-// number against two names does under the Scottish rules; a withdrawn
-// candidate in the group is ignored first.
+// equal ("2=5") are kept as a group (sameRank marks all but the last); the
+// count decides what the group means when the ballot reaches it
+// (docs/counting.md, "Valid ballots").
 func (p *bltParser) preferences(weight int64) error {
 	p.prefs = p.prefs[:0]
 	p.stamp++
@@ -415,7 +415,6 @@ func (p *bltParser) preferences(weight int64) error {
 		clear(p.seen)
 		p.stamp = 1
 	}
-	stopped := false
 	for {
 		if v, ok := p.fastNumber(); ok {
 			// The common case, read in place: one candidate at this rank.
@@ -429,9 +428,7 @@ func (p *bltParser) preferences(weight int64) error {
 				return p.errorf("candidate %d appears twice in one ballot", v)
 			}
 			p.seen[v-1] = p.stamp
-			if !stopped {
-				p.prefs = append(p.prefs, uint16(v-1))
-			}
+			p.prefs = append(p.prefs, uint16(v-1))
 			continue
 		}
 		if err := p.skipSpace(); err != nil {
@@ -456,9 +453,7 @@ func (p *bltParser) preferences(weight int64) error {
 				return p.errorf("candidate %d appears twice in one ballot", v)
 			}
 			p.seen[v-1] = p.stamp
-			if !stopped {
-				p.prefs = append(p.prefs, uint16(v-1))
-			}
+			p.prefs = append(p.prefs, uint16(v-1))
 			continue
 		}
 		group := []int64{v}
@@ -476,9 +471,7 @@ func (p *bltParser) preferences(weight int64) error {
 			}
 			group = append(group, w)
 		}
-		standing := -1
-		count := 0
-		for _, c := range group {
+		for k, c := range group {
 			if c < 1 || c > int64(p.n) {
 				return p.errorf("expected a candidate number between 1 and %d, found %d", p.n, c)
 			}
@@ -486,23 +479,11 @@ func (p *bltParser) preferences(weight int64) error {
 				return p.errorf("candidate %d appears twice in one ballot", c)
 			}
 			p.seen[c-1] = p.stamp
-			if !p.e.Candidates[c-1].Withdrawn {
-				standing = int(c - 1)
-				count++
+			mark := uint16(c - 1)
+			if k < len(group)-1 {
+				mark |= sameRank
 			}
-		}
-		if stopped {
-			continue
-		}
-		switch {
-		case len(group) == 1 || count == 1:
-			if standing >= 0 {
-				p.prefs = append(p.prefs, uint16(standing))
-			} else {
-				p.prefs = append(p.prefs, uint16(group[0]-1))
-			}
-		case count > 1:
-			stopped = true
+			p.prefs = append(p.prefs, mark)
 		}
 	}
 	if err := p.e.Ballots.addChecked(p.prefs, weight); err != nil {

@@ -13,7 +13,7 @@ import (
 // WriteBLT writes the election as a canonical .blt file: header, withdrawn
 // line, tie order, one line per distinct ranking (most voters first, then
 // by ranking, so the file does not reveal the order ballots were cast),
-// the closing 0, quoted names and the title.
+// the closing 0, quoted names and the title. Equal marks are kept ("2=5").
 func WriteBLT(w io.Writer, e *Election) error {
 	for _, c := range e.Candidates {
 		if strings.ContainsAny(c.Name, "\"\n") || strings.TrimSpace(c.Name) == "" {
@@ -55,9 +55,14 @@ func WriteBLT(w io.Writer, e *Election) error {
 	var line []byte
 	for _, g := range order {
 		line = strconv.AppendInt(line[:0], b.weights[g], 10)
+		sep := byte(' ')
 		for _, c := range b.ranking16(g) {
-			line = append(line, ' ')
-			line = strconv.AppendInt(line, int64(c)+1, 10)
+			line = append(line, sep)
+			line = strconv.AppendInt(line, int64(c&^sameRank)+1, 10)
+			sep = ' '
+			if c&sameRank != 0 {
+				sep = '='
+			}
 		}
 		line = append(line, " 0\n"...)
 		bw.Write(line)

@@ -111,13 +111,26 @@ type counter struct {
 	ties  *tieBreaker
 }
 
-// validBallots counts ballots with at least one candidate who stands.
+// validBallots counts ballots with an unambiguous first preference for a
+// candidate who stands: withdrawn candidates are passed over, and equal
+// marks for two or more standing candidates at the top make it void.
 func validBallots(e *Election) int64 {
 	var n int64
 	for g := range e.Ballots.Len() {
-		for _, c := range e.Ballots.ranking16(g) {
-			if !e.Candidates[c].Withdrawn {
+		r := e.Ballots.ranking16(g)
+		for i := 0; i < len(r); i++ {
+			end := rankGroup(r, i)
+			standing := 0
+			for _, c := range r[i : end+1] {
+				if !e.Candidates[c&^sameRank].Withdrawn {
+					standing++
+				}
+			}
+			i = end
+			if standing == 1 {
 				n += e.Ballots.weights[g]
+			}
+			if standing > 0 {
 				break
 			}
 		}

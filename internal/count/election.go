@@ -90,9 +90,23 @@ func (b *Ballots) Ranking(i int) []int {
 	r := b.ranking16(i)
 	out := make([]int, len(r))
 	for j, c := range r {
-		out[j] = int(c)
+		out[j] = int(c &^ sameRank) // equal marks are flattened in order
 	}
 	return out
+}
+
+// sameRank flags an arena entry whose candidate the voter marked equal with
+// the next entry ("2=5" in a .blt file). Candidate numbers stay below
+// MaxCandidates, far under this bit.
+const sameRank uint16 = 0x8000
+
+// rankGroup returns the end (inclusive) of the group of equal marks that
+// starts at i.
+func rankGroup(r []uint16, i int) int {
+	for i+1 < len(r) && r[i]&sameRank != 0 {
+		i++
+	}
+	return i
 }
 
 func (b *Ballots) ranking16(i int) []uint16 {
@@ -136,6 +150,7 @@ func (b *Ballots) validate(r []uint16) error {
 		b.stamp = 1
 	}
 	for _, c := range r {
+		c &^= sameRank
 		if int(c) >= b.candidates {
 			return fmt.Errorf("candidate %d is not between 1 and %d: %w", int(c)+1, b.candidates, ErrInvalidBallot)
 		}
@@ -216,7 +231,7 @@ func hashRanking(r []uint16) uint64 {
 // CSV's candidates are sorted by name after reading.
 func (b *Ballots) renumber(perm []int) {
 	for i, c := range b.prefs {
-		b.prefs[i] = uint16(perm[c])
+		b.prefs[i] = uint16(perm[c&^sameRank]) | c&sameRank
 	}
 	b.table = nil
 	if len(b.weights) > 0 {

@@ -45,13 +45,35 @@ func newPiles(e *Election, scale int64) *piles {
 }
 
 // next returns the first hopeful candidate at or after position from in
-// group g's ranking, and that position; -1 when the paper is exhausted.
+// group g's ranking, and the position to continue from; -1 when the paper
+// is exhausted. Candidates marked equal count as one preference: if just
+// one of them is still hopeful the paper goes to that one, if none it
+// passes on, and if several the paper is non-transferable, since it does
+// not say which of them comes next.
 func (p *piles) next(g int, from int) (int, int) {
 	r := p.b.ranking16(g)
 	for i := from; i < len(r); i++ {
-		if p.status[r[i]] == hopeful {
-			return int(r[i]), i
+		c := r[i]
+		if c&sameRank == 0 {
+			if p.status[c] == hopeful {
+				return int(c), i
+			}
+			continue
 		}
+		end := rankGroup(r, i)
+		found, n := -1, 0
+		for _, m := range r[i : end+1] {
+			if m &^= sameRank; p.status[m] == hopeful {
+				found, n = int(m), n+1
+			}
+		}
+		if n > 1 {
+			return -1, -1
+		}
+		if n == 1 {
+			return found, end
+		}
+		i = end
 	}
 	return -1, -1
 }

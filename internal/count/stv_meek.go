@@ -82,7 +82,28 @@ func (m *meek) distribute() {
 	for g := range b.Len() {
 		w := b.weights[g]
 		rest := int64(meekScale)
-		for _, cand := range b.ranking16(g) {
+		r := b.ranking16(g)
+		for i := 0; i < len(r); i++ {
+			cand := r[i]
+			if cand&sameRank != 0 {
+				// Equal marks: one candidate still in the count takes the
+				// rank; several leave the rest of the vote undistributed.
+				end := rankGroup(r, i)
+				found, n := uint16(0), 0
+				for _, mk := range r[i : end+1] {
+					if mk &^= sameRank; m.keep[mk] != 0 {
+						found, n = mk, n+1
+					}
+				}
+				i = end
+				if n != 1 {
+					if n > 1 {
+						break
+					}
+					continue
+				}
+				cand = found
+			}
 			k := m.keep[cand]
 			if k == 0 {
 				continue
