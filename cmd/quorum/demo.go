@@ -47,13 +47,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, load := newFlags("demo", demoUsage, stdout, stderr)
 	dbPath := fs.String("db", "", "keep the demo database in this SQLite file (must not exist); default: a temporary file")
 	seed := fs.Int64("seed", 1, "seed of the generated data: the same seed and day give the same organisation")
-	if code, ok := parseFlags(fs, args); !ok {
+	cfg, code, ok := parseSettings(fs, load, args, stderr)
+	if !ok {
 		return code
-	}
-	cfg, err := load()
-	if err != nil {
-		fmt.Fprintf(stderr, "quorum: %v\n", err)
-		return exitUsage
 	}
 	path := *dbPath
 	if path == "" {

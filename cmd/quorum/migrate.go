@@ -19,13 +19,9 @@ also migrates at start-up, so running this first is optional.
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, load := newFlags("migrate", migrateUsage, stdout, stderr)
-	if code, ok := parseFlags(fs, args); !ok {
+	cfg, code, ok := parseSettings(fs, load, args, stderr)
+	if !ok {
 		return code
-	}
-	cfg, err := load()
-	if err != nil {
-		fmt.Fprintf(stderr, "quorum: %v\n", err)
-		return exitUsage
 	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {

@@ -18,13 +18,9 @@ Any number of servers may share one PostgreSQL database.
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, load := newFlags("serve", serveUsage, stdout, stderr)
-	if code, ok := parseFlags(fs, args); !ok {
+	cfg, code, ok := parseSettings(fs, load, args, stderr)
+	if !ok {
 		return code
-	}
-	cfg, err := load()
-	if err != nil {
-		fmt.Fprintf(stderr, "quorum: %v\n", err)
-		return exitUsage
 	}
 	db, code := openDB(ctx, cfg.DatabaseURL, stderr)
 	if db == nil {

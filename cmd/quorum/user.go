@@ -54,7 +54,8 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	unit := fs.String("unit", "", "unit slug, for an officer")
 	body := fs.String("body", "", "body slug, for a body secretary")
 	title := fs.String("title", "", "title of an officer, e.g. Secretary")
-	if code, ok := parseFlags(fs, args[1:]); !ok {
+	cfg, code, ok := parseSettings(fs, load, args[1:], stderr)
+	if !ok {
 		return code
 	}
 	switch action {
@@ -65,11 +66,6 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if strings.TrimSpace(*email) == "" {
 		fmt.Fprintln(stderr, "quorum user: --email is required")
-		return exitUsage
-	}
-	cfg, err := load()
-	if err != nil {
-		fmt.Fprintf(stderr, "quorum: %v\n", err)
 		return exitUsage
 	}
 	db, code := openDB(ctx, cfg.DatabaseURL, stderr)

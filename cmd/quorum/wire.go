@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 
 	"quorum/internal/config"
@@ -50,6 +49,20 @@ func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
 	return 0, true
 }
 
+// parseSettings parses the flags and resolves the settings; when ok is
+// false the command should return code (after --help, or a bad flag or value).
+func parseSettings(fs *flag.FlagSet, load func() (config.Config, error), args []string, stderr io.Writer) (cfg config.Config, code int, ok bool) {
+	if code, ok := parseFlags(fs, args); !ok {
+		return cfg, code, false
+	}
+	cfg, err := load()
+	if err != nil {
+		fmt.Fprintf(stderr, "quorum: %v\n", err)
+		return cfg, exitUsage, false
+	}
+	return cfg, exitOK, true
+}
+
 // openDB opens and migrates the database, printing one clear line and
 // returning exit code 2 when it cannot be used.
 func openDB(ctx context.Context, url string, stderr io.Writer) (*store.DB, int) {
@@ -72,4 +85,3 @@ func newLogger(level string, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
-var _ = os.Stderr

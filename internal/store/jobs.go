@@ -95,28 +95,6 @@ func scanJob(s interface{ Scan(...any) error }) (Job, error) {
 // PostgreSQL keeps, so both engines return exactly what was written.
 func jobTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// uniqueKeyArg stores an absent key as NULL, which never conflicts.
-func uniqueKeyArg(key string) any {
-	if key == "" {
-		return nil
-	}
-	return key
-}
-
-// oneRowChanged reports ErrNotFound when a write touched no row.
-func oneRowChanged(r sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	n, err := r.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return ErrNotFound
-	}
-	return nil
-}
 
 // EnqueueJob adds a job. created is false when UniqueKey matched an
 // existing job, whose id is returned instead.
@@ -148,7 +126,7 @@ VALUES (?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (unique_key) DO NOTHING RETURNIN
 	// A concurrent cancel can release the key between the two statements;
 	// trying again then inserts.
 	for range 3 {
-		err = tx.QueryRow(ctx, insert, j.Kind, payload, uniqueKeyArg(j.UniqueKey), jobTime(j.RunAt), j.MaxAttempts, jobTime(now)).Scan(&id)
+		err = tx.QueryRow(ctx, insert, j.Kind, payload, nullString(j.UniqueKey), jobTime(j.RunAt), j.MaxAttempts, jobTime(now)).Scan(&id)
 		if err == nil {
 			return id, true, nil
 		}
@@ -244,7 +222,7 @@ func (db *DB) ClaimJobs(ctx context.Context, worker string, limit int, now time.
 func (db *DB) CompleteJob(ctx context.Context, id int64, worker string, attempt int, now time.Time) error {
 	r, err := db.Exec(ctx, `UPDATE jobs SET status = 'done', finished_at = ?, locked_by = '', locked_at = NULL
 WHERE id = ? AND status = 'running' AND locked_by = ? AND attempts = ?`, jobTime(now), id, worker, attempt)
-	if err := oneRowChanged(r, err); err != nil {
+	if err := affectOne(r, err); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("complete job %d: %w", id, ErrJobNotHeld)
 		}
@@ -396,7 +374,7 @@ WHERE id = ? AND status IN ('queued', 'dead')`, jobTime(now), id)
 // jobChanged tells "no such job" from "wrong status" when an admin action
 // touched no row.
 func (db *DB) jobChanged(ctx context.Context, action string, id int64, r sql.Result, err error) error {
-	err = oneRowChanged(r, err)
+	err = affectOne(r, err)
 	if !errors.Is(err, ErrNotFound) {
 		if err != nil {
 			return fmt.Errorf("%s job %d: %w", action, id, err)

@@ -133,7 +133,7 @@ func (db *DB) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, int,
 // MarkOutboxSent records that the mail server accepted the message.
 func (db *DB) MarkOutboxSent(ctx context.Context, id int64, at time.Time) error {
 	r, err := db.Exec(ctx, `UPDATE outbox SET status = 'sent', error = '', attempts = attempts + 1, sent_at = ? WHERE id = ?`, jobTime(at), id)
-	if err := oneRowChanged(r, err); err != nil {
+	if err := affectOne(r, err); err != nil {
 		return fmt.Errorf("mark outbox %d sent: %w", id, err)
 	}
 	return nil
@@ -151,7 +151,7 @@ func (db *DB) MarkOutboxAttemptFailed(ctx context.Context, id int64, errText str
 		status = OutboxFailed
 	}
 	r, err := db.Exec(ctx, `UPDATE outbox SET status = ?, error = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'`, status, errText, id)
-	if err := oneRowChanged(r, err); err != nil {
+	if err := affectOne(r, err); err != nil {
 		return fmt.Errorf("mark outbox %d failed: %w", id, err)
 	}
 	return nil
@@ -161,7 +161,7 @@ func (db *DB) MarkOutboxAttemptFailed(ctx context.Context, id int64, errText str
 // because no mail server is configured; it stays for the admin page.
 func (db *DB) MarkOutboxKept(ctx context.Context, id int64) error {
 	r, err := db.Exec(ctx, `UPDATE outbox SET status = 'kept' WHERE id = ? AND status = 'pending'`, id)
-	if err := oneRowChanged(r, err); err != nil {
+	if err := affectOne(r, err); err != nil {
 		return fmt.Errorf("mark outbox %d kept: %w", id, err)
 	}
 	return nil
