@@ -95,7 +95,6 @@ func scanJob(s interface{ Scan(...any) error }) (Job, error) {
 // PostgreSQL keeps, so both engines return exactly what was written.
 func jobTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-
 // EnqueueJob adds a job. created is false when UniqueKey matched an
 // existing job, whose id is returned instead.
 func (db *DB) EnqueueJob(ctx context.Context, j NewJob, now time.Time) (id int64, created bool, err error) {
