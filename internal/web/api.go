@@ -66,9 +66,8 @@ func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) {
 
 // apiBody gives a body's sections and current seat holders (names only).
 func (s *Server) apiBody(w http.ResponseWriter, r *http.Request) {
-	b, err := s.DB.BodyBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := s.bodyFromPath(w, r)
+	if !ok {
 		return
 	}
 	sections, err := s.bodySeats(r, b.ID)

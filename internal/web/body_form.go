@@ -70,18 +70,16 @@ func (s *Server) bodyEditPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) bodyEditForm(w http.ResponseWriter, r *http.Request) {
-	b, err := s.DB.BodyBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := s.bodyFromPath(w, r)
+	if !ok {
 		return
 	}
 	s.bodyEditPage(w, r, http.StatusOK, b, nil, nil, "")
 }
 
 func (s *Server) bodyUpdate(w http.ResponseWriter, r *http.Request) {
-	b, err := s.DB.BodyBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := s.bodyFromPath(w, r)
+	if !ok {
 		return
 	}
 	if !parseForm(w, r) {
@@ -112,9 +110,8 @@ func sectionInput(r *http.Request, fe org.FieldErrors) org.SectionInput {
 }
 
 func (s *Server) sectionCreate(w http.ResponseWriter, r *http.Request) {
-	b, err := s.DB.BodyBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := s.bodyFromPath(w, r)
+	if !ok {
 		return
 	}
 	if !parseForm(w, r) {
@@ -124,7 +121,7 @@ func (s *Server) sectionCreate(w http.ResponseWriter, r *http.Request) {
 	fe := org.FieldErrors{}
 	in := sectionInput(r, fe)
 	if len(fe) == 0 {
-		_, err = s.Org.CreateSection(r.Context(), principalOf(r), b.ID, in)
+		_, err := s.Org.CreateSection(r.Context(), principalOf(r), b.ID, in)
 		if f, ok := org.AsFieldErrors(err); ok {
 			fe = f
 		} else if err != nil {
@@ -140,9 +137,8 @@ func (s *Server) sectionCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sectionUpdate(w http.ResponseWriter, r *http.Request) {
-	b, err := s.DB.BodyBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := s.bodyFromPath(w, r)
+	if !ok {
 		return
 	}
 	id, ok := pathID(r, "id")
@@ -157,7 +153,7 @@ func (s *Server) sectionUpdate(w http.ResponseWriter, r *http.Request) {
 	fe := org.FieldErrors{}
 	in := sectionInput(r, fe)
 	if len(fe) == 0 {
-		_, err = s.Org.UpdateSection(r.Context(), principalOf(r), id, in)
+		_, err := s.Org.UpdateSection(r.Context(), principalOf(r), id, in)
 		if f, ok := org.AsFieldErrors(err); ok {
 			fe = f
 		} else if err != nil {

@@ -80,3 +80,14 @@ func (s *Server) bodyShow(w http.ResponseWriter, r *http.Request) {
 		"Body": b, "Sections": sections, "Subs": subs, "Meetings": meetings, "SeatCount": seats, "Vacant": vacant,
 	}})
 }
+
+// bodyFromPath finds the body named by the {slug} in the path, answering
+// the request itself (404) when there is none.
+func (s *Server) bodyFromPath(w http.ResponseWriter, r *http.Request) (store.Body, bool) {
+	b, err := s.DB.BodyBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return b, false
+	}
+	return b, true
+}

@@ -22,9 +22,8 @@ func (s *Server) findPerson(r *http.Request, who string) (store.Person, error) {
 
 // seatFill records who takes a seat and from when.
 func (s *Server) seatFill(w http.ResponseWriter, r *http.Request) {
-	b, err := s.DB.BodyBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := s.bodyFromPath(w, r)
+	if !ok {
 		return
 	}
 	seatID, ok := pathID(r, "seat")
@@ -33,6 +32,7 @@ func (s *Server) seatFill(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	formID := "seat-" + strconv.FormatInt(seatID, 10)
+	var err error
 	fe := org.FieldErrors{}
 	in := org.SeatInput{SeatID: seatID, Note: r.PostForm.Get("note")}
 	if person, err := s.findPerson(r, r.PostForm.Get("person")); err == nil {
@@ -67,9 +67,8 @@ func (s *Server) seatFill(w http.ResponseWriter, r *http.Request) {
 
 // seatEnd ends the current holder's term; the seat becomes vacant.
 func (s *Server) seatEnd(w http.ResponseWriter, r *http.Request) {
-	b, err := s.DB.BodyBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := s.bodyFromPath(w, r)
+	if !ok {
 		return
 	}
 	seatID, ok := pathID(r, "seat")
