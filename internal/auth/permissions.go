@@ -26,12 +26,26 @@ const (
 	ViewOutbox       Action = "outbox.view"        // see queued e-mail
 	RunElections     Action = "elections.run"      // returning officer's work
 	ScrutiniseVoting Action = "elections.scrutiny" // scrutineer's work
+
+	// Meetings and report-back. A representative is a person holding a
+	// seat on the body today; the caller looks that up and says so in
+	// Target.SeatHolder.
+	WriteReport       Action = "report.write"       // scoped: the body's seat holders
+	EditReport        Action = "report.edit"        // scoped: the report's author (Target.AuthorID)
+	ModerateComments  Action = "comments.moderate"  // scoped: the report's author, the body's secretary
+	ViewMinutes       Action = "meeting.minutes"    // scoped: the body's seat holders and secretary (minutes, papers)
+	ManageSubscribers Action = "subscribers.manage" // import subscribers, suppression list
+	ManageEvents      Action = "events.manage"      // scoped: the body's secretary for the body's events
 )
 
 // Target scopes an action to a unit or a body.
 type Target struct {
 	UnitID int64
 	BodyID int64
+	// AuthorID is the person who wrote the thing acted on (a report).
+	AuthorID int64
+	// SeatHolder says the principal holds a seat on BodyID today.
+	SeatHolder bool
 }
 
 // Can decides whether p may perform a on t. Every permission in Quorum is
@@ -56,6 +70,18 @@ func (p *Principal) Can(a Action, t Target) bool {
 		return p.holds(RoleReturningOfficer, 0, 0)
 	case ScrutiniseVoting:
 		return p.holds(RoleScrutineer, 0, 0)
+	case WriteReport:
+		return admin || (t.BodyID != 0 && t.SeatHolder)
+	case EditReport:
+		return admin || (t.AuthorID != 0 && t.AuthorID == p.PersonID)
+	case ModerateComments:
+		return admin || (t.AuthorID != 0 && t.AuthorID == p.PersonID) || (t.BodyID != 0 && p.holds(RoleBodySecretary, 0, t.BodyID))
+	case ViewMinutes:
+		return admin || (t.BodyID != 0 && (t.SeatHolder || p.holds(RoleBodySecretary, 0, t.BodyID)))
+	case ManageSubscribers:
+		return admin
+	case ManageEvents:
+		return admin || (t.BodyID != 0 && p.holds(RoleBodySecretary, 0, t.BodyID))
 	}
 	return false
 }
