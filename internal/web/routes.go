@@ -46,6 +46,8 @@ func (s *Server) routes() http.Handler {
 
 	// Editing the organisation (administrators, unit officers, body secretaries).
 	mux.HandleFunc("GET /admin", s.adminHome)
+	mux.HandleFunc("GET /admin/organisation", s.organisationForm)
+	mux.HandleFunc("POST /admin/organisation", s.organisationSave)
 	mux.HandleFunc("GET /admin/units/new", s.unitNewForm)
 	mux.HandleFunc("POST /admin/units", s.unitCreate)
 	mux.HandleFunc("GET /units/{slug}/edit", s.unitEditForm)

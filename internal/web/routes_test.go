@@ -51,6 +51,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			}, signedIn},
 			{"GET", "/admin", nil, admin},
 			{"GET", "/admin/units/new", nil, admin},
+			{"GET", "/admin/organisation", nil, admin},
+			{"POST", "/admin/organisation", func(string) url.Values { return url.Values{"name": {"Test Party"}} }, admin},
 			{"POST", "/admin/units", func(role string) url.Values {
 				return url.Values{"type": {"branch"}, "name": {"New branch " + role}}
 			}, admin},
