@@ -21,6 +21,9 @@ CREATE TABLE elections (
     turnout_by_unit        BOOLEAN NOT NULL DEFAULT FALSE,
     mailings_per_candidate INTEGER NOT NULL DEFAULT 0,
     electorate_rules       TEXT NOT NULL DEFAULT '[]',
+    -- The seed of the count's lot, fixed in public before the count; blank
+    -- means one is drawn at the count and recorded with the result.
+    count_seed             TEXT NOT NULL DEFAULT '',
     status                 TEXT NOT NULL DEFAULT 'draft',
     nominations_open_at    {{TIME}},
     nominations_close_at   {{TIME}},
@@ -60,10 +63,11 @@ CREATE UNIQUE INDEX election_candidates_name ON election_candidates(election_id,
 -- voted mark is a flag with no time, set in the transaction that stores the
 -- envelope.
 CREATE TABLE election_roll (
-    election_id BIGINT NOT NULL REFERENCES elections(id),
-    person_id   BIGINT NOT NULL REFERENCES people(id),
-    unit_id     BIGINT REFERENCES units(id),
-    voted       BOOLEAN NOT NULL DEFAULT FALSE,
+    election_id   BIGINT NOT NULL REFERENCES elections(id),
+    person_id     BIGINT NOT NULL REFERENCES people(id),
+    unit_id       BIGINT REFERENCES units(id),
+    added_by_hand BOOLEAN NOT NULL DEFAULT FALSE,
+    voted         BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (election_id, person_id)
 );
 CREATE INDEX election_roll_unit ON election_roll(election_id, unit_id);
@@ -112,10 +116,10 @@ CREATE TABLE election_envelopes (
 
 -- Anonymised ballots written at the count in a random order: the tracker
 -- and the ranking as candidate names, nothing else. Listings order by the
--- tracker, itself random, so no sequence is needed.
+-- tracker's bytes, themselves random, so no sequence is needed.
 CREATE TABLE election_ballots (
     election_id BIGINT NOT NULL REFERENCES elections(id),
-    tracker     TEXT NOT NULL,
+    tracker     {{BLOB}} NOT NULL,
     ranking     TEXT NOT NULL,
     PRIMARY KEY (election_id, tracker)
 );
@@ -124,6 +128,8 @@ CREATE TABLE election_results (
     election_id BIGINT PRIMARY KEY REFERENCES elections(id),
     seed        TEXT NOT NULL,
     count_json  TEXT NOT NULL,
+    count_text  TEXT NOT NULL,
+    chart_svg   TEXT NOT NULL,
     merkle_root TEXT NOT NULL,
     ballots     INTEGER NOT NULL,
     rejected    INTEGER NOT NULL DEFAULT 0,
