@@ -42,6 +42,12 @@ func Split(secret []byte, k, n int) ([]Share, error) {
 	if _, err := rand.Read(coeffs); err != nil {
 		return nil, fmt.Errorf("ballot: split: %w", err)
 	}
+	return splitWith(secret, k, n, coeffs), nil
+}
+
+// splitWith evaluates the polynomials with the given coefficients (the
+// randomness of Split, separated so tests can enumerate every choice).
+func splitWith(secret []byte, k, n int, coeffs []byte) []Share {
 	shares := make([]Share, n)
 	for s := range shares {
 		x := byte(s + 1)
@@ -57,7 +63,7 @@ func Split(secret []byte, k, n int) ([]Share, error) {
 		}
 		shares[s] = Share{Index: x, Data: data}
 	}
-	return shares, nil
+	return shares
 }
 
 // Combine rebuilds a secret by Lagrange interpolation at x = 0 from exactly
