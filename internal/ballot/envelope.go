@@ -71,10 +71,38 @@ func Seal(public []byte, electionID int64, b Ballot) ([]byte, error) {
 // election has the same length whatever the number of preferences. Callers
 // should pass the number of candidates on the ballot paper.
 func SealPadded(public []byte, electionID int64, b Ballot, candidates int) ([]byte, error) {
+	s, err := NewSealer(public)
+	if err != nil {
+		return nil, err
+	}
+	return s.SealPadded(electionID, b, candidates)
+}
+
+// Sealer seals ballots to one parsed public key, which saves parsing the
+// key (an ML-KEM matrix expansion) at every cast. It is safe for concurrent
+// use.
+type Sealer struct {
+	pk hpke.PublicKey
+}
+
+// NewSealer parses an election's public key for sealing many ballots.
+func NewSealer(public []byte) (*Sealer, error) {
 	pk, err := parsePublic(public)
 	if err != nil {
 		return nil, err
 	}
+	return &Sealer{pk: pk}, nil
+}
+
+// Seal seals a ballot; see the package function Seal.
+func (s *Sealer) Seal(electionID int64, b Ballot) ([]byte, error) {
+	return s.SealPadded(electionID, b, 0)
+}
+
+// SealPadded seals a ballot padded for a paper of the given number of
+// candidates; see the package function SealPadded.
+func (s *Sealer) SealPadded(electionID int64, b Ballot, candidates int) ([]byte, error) {
+	pk := s.pk
 	plaintext, err := encodeBallot(b, candidates)
 	if err != nil {
 		return nil, err

@@ -263,21 +263,31 @@ func TestDecodeBallotStrict(t *testing.T) {
 	}
 }
 
-func TestOpenerConcurrent(t *testing.T) {
+func TestSealerOpenerConcurrent(t *testing.T) {
 	k := mustKey(t)
 	o, err := NewOpener(k.Private)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSealer(k.Public)
 	if err != nil {
 		t.Fatal(err)
 	}
 	const n = 64
 	envs := make([][]byte, n)
 	want := make([]Ballot, n)
-	for i := range envs {
-		want[i] = Ballot{Ranking: []int64{int64(i), int64(i + 1)}, Tracker: mustTracker(t)}
-		envs[i] = mustSeal(t, k.Public, 9, want[i])
-	}
 	var wg sync.WaitGroup
 	errs := make([]error, n)
+	for i := range envs {
+		want[i] = Ballot{Ranking: []int64{int64(i), int64(i + 1)}, Tracker: mustTracker(t)}
+		wg.Go(func() { envs[i], errs[i] = s.Seal(9, want[i]) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("sealing %d: %v", i, err)
+		}
+	}
 	for i := range envs {
 		wg.Go(func() {
 			b, err := o.Open(9, envs[i])
