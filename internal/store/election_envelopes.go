@@ -99,3 +99,10 @@ func (db *DB) ScrubDeleted(ctx context.Context) error {
 	}
 	return fmt.Errorf("checkpoint: the write-ahead log is still in use by readers")
 }
+
+// CountEnvelopesTx counts an election's envelopes inside a transaction.
+func (tx *Tx) CountEnvelopesTx(ctx context.Context, electionID int64) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM election_envelopes WHERE election_id = ?`, electionID).Scan(&n)
+	return n, err
+}
