@@ -306,3 +306,8 @@ func randomRanking(r *rand.Rand, cs []store.Candidate) []int64 {
 	}
 	return out
 }
+
+// principal is a signed-in person without roles.
+func principal(personID int64) *auth.Principal {
+	return &auth.Principal{PersonID: personID, Name: "someone"}
+}
