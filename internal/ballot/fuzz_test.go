@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/hpke"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -96,11 +97,10 @@ func FuzzOpenShare(f *testing.F) {
 			}
 			return
 		}
-		if !bytes.Equal(b, sealed) || electionID != 5 || passphrase != pass {
+		// Seeds are sealed afresh in every fuzzing process (new salt), so
+		// check what opened rather than the exact bytes.
+		if electionID != 5 || passphrase != pass || s.Index != 3 || !bytes.Equal(s.Data, bytes.Repeat([]byte{7}, 32)) {
 			t.Fatal("a sealed share opened that was never sealed")
-		}
-		if s.Index != 3 || !bytes.Equal(s.Data, bytes.Repeat([]byte{7}, 32)) {
-			t.Fatal("the sealed share opened to another share")
 		}
 	})
 }
@@ -129,7 +129,9 @@ func FuzzOpen(f *testing.F) {
 			}
 			return
 		}
-		if !bytes.Equal(b, env) || electionID != 77 || got.Tracker != tr {
+		// Seeds are sealed afresh in every fuzzing process, so check what
+		// opened rather than the exact bytes.
+		if electionID != 77 || got.Tracker != tr || !slices.Equal(got.Ranking, []int64{3, 1, 2}) {
 			t.Fatal("an envelope opened that was never sealed")
 		}
 	})
