@@ -153,7 +153,7 @@ func TestRenderingIsSanitised(t *testing.T) {
 	testkit.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		r := e.draft(e.rep, "Hostile", report.ReportInput{
-			Intro: "# Big heading\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2)) <a href=\"/x\" onclick=\"evil()\">local</a>\n\n<img src=x onerror=alert(3)>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+			Intro:    "# Big heading\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2)) <a href=\"/x\" onclick=\"evil()\">local</a>\n\n<img src=x onerror=alert(3)>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n| a | b |\n|---|---|\n| 1 | 2 |",
 			Sections: []report.Section{{Kind: "policy", Body: "## Inner\n\nText <b>bold</b> <style>body{}</style>"}},
 		})
 		full, err := db.ReportByID(e.ctx, r.ID)

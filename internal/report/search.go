@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"strings"
+	"unicode/utf8"
 
 	"quorum/internal/store"
 )
@@ -17,7 +18,14 @@ type SearchResult struct {
 
 // Search runs the site search. At most 200 characters of query are used.
 func (s *Service) Search(ctx context.Context, q store.SearchQuery) ([]SearchResult, int, error) {
-	q.Text = strings.TrimSpace(q.Text)
+	// Control characters and broken UTF-8 mean nothing to a search and
+	// PostgreSQL refuses NUL.
+	q.Text = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(q.Text, " ")))
 	if len(q.Text) > 200 {
 		q.Text = q.Text[:200]
 		for !validCut(q.Text, len(q.Text)) && len(q.Text) > 0 {

@@ -1,0 +1,147 @@
+package report_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"quorum/internal/auth"
+	"quorum/internal/report"
+	"quorum/internal/store"
+	"quorum/internal/testkit"
+)
+
+func TestCommentsAreModerated(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, withPublicComments())
+		r := e.publish(e.rep, e.draft(e.rep, "Open for comments", report.ReportInput{CommentsOpen: true}))
+
+		first := report.CommentInput{Name: "Pat Reader", Email: "Pat@Example.org", Body: "Thanks for the report.", Notify: true, Client: "192.0.2.1"}
+		res, err := e.svc.PostComment(e.ctx, e.anon, r.ID, first)
+		if err != nil || res.Status != store.CommentPending {
+			t.Fatalf("first comment: %v %+v", err, res)
+		}
+		pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug)
+		if len(pg.Comments) != 0 {
+			t.Fatal("a held comment is shown")
+		}
+		// Moderators: the author, the body's secretary, administrators.
+		for _, p := range []*auth.Principal{e.anon, e.member, e.rep2} {
+			if _, err := e.svc.Moderate(e.ctx, p, res.ID, report.ModApprove); err == nil {
+				t.Errorf("person %d moderated", p.PersonID)
+			}
+		}
+		for _, p := range []*auth.Principal{e.rep, e.secretary, e.admin} {
+			q, total, err := e.svc.ModerationQueue(e.ctx, p, "", false, store.Page{})
+			if err != nil || total != 1 || q[0].ID != res.ID {
+				t.Errorf("person %d's queue: %v %d", p.PersonID, err, total)
+			}
+		}
+		if q, total, _ := e.svc.ModerationQueue(e.ctx, e.rep2, "", false, store.Page{}); total != 0 {
+			t.Errorf("another representative sees the queue: %+v", q)
+		}
+		if _, err := e.svc.Moderate(e.ctx, e.secretary, res.ID, report.ModApprove); err != nil {
+			t.Fatal(err)
+		}
+
+		// Once approved, the same address comments without waiting.
+		second := first
+		second.Body, second.Email = "One more thing.", "pat@example.org"
+		res2, err := e.svc.PostComment(e.ctx, e.anon, r.ID, second)
+		if err != nil || res2.Status != store.CommentApproved {
+			t.Fatalf("second comment: %v %+v", err, res2)
+		}
+		// A reply by someone else; Pat asked to be told.
+		reply := report.CommentInput{ParentID: res.ID, Name: "Sam", Email: "sam@example.org", Body: "I agree <b>strongly</b>.", Client: "192.0.2.2"}
+		res3, err := e.svc.PostComment(e.ctx, e.anon, r.ID, reply)
+		if err != nil || res3.Status != store.CommentPending {
+			t.Fatalf("reply: %v %+v", err, res3)
+		}
+		if _, err := e.svc.Moderate(e.ctx, e.rep, res3.ID, report.ModApprove); err != nil {
+			t.Fatal(err)
+		}
+		e.runJobs()
+		var notice *store.OutboxMessage
+		for _, m := range e.outbox() {
+			if m.To == "pat@example.org" {
+				m := m
+				notice = &m
+			}
+		}
+		if notice == nil || !strings.Contains(notice.Text, "Sam replied") || !strings.Contains(notice.Text, "#comment-") {
+			t.Fatalf("reply notice: %+v", notice)
+		}
+		pg, _ = e.svc.ReportPage(e.ctx, e.anon, r.Slug)
+		if len(pg.Comments) != 2 || len(pg.Comments[0].Replies) != 1 || pg.Comments[0].Replies[0].Depth != 1 {
+			t.Fatalf("threads: %+v", pg.Comments)
+		}
+		if h := pg.Comments[0].Replies[0].HTML; !strings.Contains(h, "&lt;b&gt;strongly&lt;/b&gt;") {
+			t.Errorf("comment text is not escaped: %s", h)
+		}
+
+		// The honeypot keeps nothing; the rate limit stops floods.
+		trap := report.CommentInput{Name: "Bot", Email: "bot@example.org", Body: "Buy now", Trap: "http://spam.example", Client: "192.0.2.9"}
+		if res, err := e.svc.PostComment(e.ctx, e.anon, r.ID, trap); err != nil || res.ID != 0 {
+			t.Errorf("honeypot: %v %+v", err, res)
+		}
+		var limited error
+		for i := range 8 {
+			in := report.CommentInput{Name: "Flood", Email: fmt.Sprintf("flood%d@example.org", i), Body: "Again and again", Client: "192.0.2.50"}
+			if _, err := e.svc.PostComment(e.ctx, e.anon, r.ID, in); err != nil {
+				limited = err
+				break
+			}
+		}
+		if !errors.Is(limited, report.ErrRateLimited) {
+			t.Errorf("no rate limit: %v", limited)
+		}
+
+		// Three readers report a comment: it goes back to the moderators.
+		for i := range 3 {
+			if err := e.svc.FlagComment(e.ctx, e.anon, res2.ID, "rude", fmt.Sprintf("198.51.100.%d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, _ := db.CommentByID(e.ctx, res2.ID)
+		if c.Status != store.CommentPending || c.Flags != 3 {
+			t.Errorf("after three reports: %s, %d flags", c.Status, c.Flags)
+		}
+		if _, err := e.svc.Moderate(e.ctx, e.rep, res2.ID, report.ModDelete); err != nil {
+			t.Fatal(err)
+		}
+
+		// Closed comments, unpublished reports, bad input.
+		closed := e.publish(e.rep, e.draft(e.rep, "Closed", report.ReportInput{}))
+		if _, err := e.svc.PostComment(e.ctx, e.member, closed.ID, report.CommentInput{Body: "hello", Client: "x"}); !errors.Is(err, report.ErrClosed) {
+			t.Errorf("closed: %v", err)
+		}
+		if _, err := e.svc.PostComment(e.ctx, e.anon, r.ID, report.CommentInput{Email: "not an address", Body: "", Client: "192.0.2.77"}); err == nil {
+			t.Error("bad comment accepted")
+		} else if fe, ok := errAsFields(err); !ok || fe["name"] == "" || fe["email"] == "" || fe["body"] == "" {
+			t.Errorf("errors: %v", err)
+		}
+	})
+}
+
+func TestCommentsNeedSignInUnlessPublic(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.publish(e.rep, e.draft(e.rep, "Members only", report.ReportInput{CommentsOpen: true}))
+		if _, err := e.svc.PostComment(e.ctx, e.anon, r.ID, report.CommentInput{Name: "x", Email: "x@example.org", Body: "hi there"}); !errors.Is(err, auth.ErrSignInNeeded) {
+			t.Errorf("anonymous comment: %v", err)
+		}
+		res, err := e.svc.PostComment(e.ctx, e.member, r.ID, report.CommentInput{Body: "From a member", Client: "192.0.2.3"})
+		if err != nil || res.Status != store.CommentPending {
+			t.Fatalf("member: %v %+v", err, res)
+		}
+		c, _ := db.CommentByID(e.ctx, res.ID)
+		if c.AuthorName != "Carol Member" || c.PersonID != e.member.PersonID {
+			t.Errorf("comment's author: %+v", c)
+		}
+		// The author's own comments need no moderation.
+		if res, err := e.svc.PostComment(e.ctx, e.rep, r.ID, report.CommentInput{Body: "Thanks all", Client: "192.0.2.4"}); err != nil || res.Status != store.CommentApproved {
+			t.Errorf("author's comment: %v %+v", err, res)
+		}
+	})
+}

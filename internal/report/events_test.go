@@ -1,0 +1,198 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"quorum/internal/auth"
+	"quorum/internal/report"
+	"quorum/internal/store"
+	"quorum/internal/testkit"
+)
+
+func TestEventsWithCapacityAndWaitingList(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		in := report.EventInput{Title: "Hustings for the NEC", Kind: "hustings", BodyID: e.body.ID, Description: "Meet the *candidates*.",
+			Place: "Town Hall, Leeds", Date: "2026-03-20", Start: "18:30", End: "20:00", Capacity: 2}
+		for _, p := range []*auth.Principal{e.anon, e.member, e.rep} {
+			if _, err := e.svc.CreateEvent(e.ctx, p, in); err == nil {
+				t.Errorf("person %d created an event", p.PersonID)
+			}
+		}
+		if _, err := e.svc.CreateEvent(e.ctx, e.secretary, report.EventInput{Title: "Elsewhere", Kind: "training", BodyID: e.other.ID, Place: "x", Date: "2026-03-20", Start: "10:00", End: "11:00"}); !errors.Is(err, auth.ErrForbidden) {
+			t.Errorf("secretary made an event of another body: %v", err)
+		}
+		ev, err := e.svc.CreateEvent(e.ctx, e.secretary, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Slug != "hustings-for-the-nec-2026-03-20" || ev.StartsAt != time.Date(2026, 3, 20, 18, 30, 0, 0, time.UTC) {
+			t.Fatalf("event: %s %v", ev.Slug, ev.StartsAt)
+		}
+		if _, err := e.svc.CreateEvent(e.ctx, e.secretary, report.EventInput{Title: "Bad", Kind: "party", Date: "2026-13-01", Start: "9", End: "08:00"}); err == nil {
+			t.Error("bad event accepted")
+		}
+
+		sign := func(name, email string) report.SignupResult {
+			t.Helper()
+			res, err := e.svc.SignUp(e.ctx, e.anon, ev.ID, report.SignupInput{Name: name, Email: email, Client: "192.0.2.1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		a, b, c, d := sign("A", "a@example.org"), sign("B", "b@example.org"), sign("C", "c@example.org"), sign("D", "d@example.org")
+		if a.Status != store.SignupBooked || b.Status != store.SignupBooked || c.Status != store.SignupWaiting || d.Status != store.SignupWaiting {
+			t.Fatalf("statuses: %s %s %s %s", a.Status, b.Status, c.Status, d.Status)
+		}
+		if again := sign("A", "A@example.org"); again.Token != a.Token {
+			t.Error("signing up twice made a second place")
+		}
+		// A place given up goes to the first waiting.
+		if _, err := e.svc.CancelSignup(e.ctx, b.Token); err != nil {
+			t.Fatal(err)
+		}
+		pg, _ := e.svc.EventPage(e.ctx, e.secretary, ev.Slug)
+		status := map[string]string{}
+		for _, s := range pg.Signups {
+			status[s.Email] = s.Status
+		}
+		if status["c@example.org"] != store.SignupBooked || status["d@example.org"] != store.SignupWaiting || pg.Event.Booked != 2 || !pg.Full {
+			t.Fatalf("after a cancellation: %v booked %d", status, pg.Event.Booked)
+		}
+		if pg, _ := e.svc.EventPage(e.ctx, e.anon, ev.Slug); pg.Signups != nil || pg.CanManage {
+			t.Error("the public sees who signed up")
+		}
+		// More places let the queue in.
+		in.Capacity = 5
+		if _, err := e.svc.UpdateEvent(e.ctx, e.secretary, ev.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		pg, _ = e.svc.EventPage(e.ctx, e.secretary, ev.Slug)
+		if pg.Event.Booked != 3 || pg.Event.Waiting != 0 {
+			t.Fatalf("after adding places: %d booked, %d waiting", pg.Event.Booked, pg.Event.Waiting)
+		}
+		var toD []string
+		for _, m := range e.outbox() {
+			if m.To == "d@example.org" {
+				toD = append(toD, m.Subject)
+			}
+		}
+		if len(toD) != 2 || !strings.HasPrefix(toD[0], "Waiting list") || !strings.HasPrefix(toD[1], "Your place") {
+			t.Errorf("messages to d: %v", toD)
+		}
+
+		// The reminder goes the day before, once, to those booked.
+		before := len(e.outbox())
+		e.runJobs()
+		if len(e.outbox()) != before {
+			t.Fatal("reminders sent too early")
+		}
+		e.clock.Advance(9*24*time.Hour + 10*time.Hour) // 2026-03-19 19:00
+		e.runJobs()
+		e.runJobs()
+		reminders := 0
+		for _, m := range e.outbox()[before:] {
+			if strings.HasPrefix(m.Subject, "Tomorrow:") {
+				reminders++
+			}
+		}
+		if reminders != 3 {
+			t.Errorf("%d reminders, want 3", reminders)
+		}
+
+		// The calendar file.
+		var buf bytes.Buffer
+		if err := e.svc.WriteICS(&buf, "Events", []store.Event{pg.Event}, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		ics := buf.String()
+		for _, want := range []string{"BEGIN:VCALENDAR\r\n", "DTSTART:20260320T183000Z\r\n", "DTEND:20260320T200000Z\r\n", "SUMMARY:Hustings for the NEC\r\n",
+			"LOCATION:Town Hall\\, Leeds\r\n", "URL:https://party.example/events/hustings-for-the-nec-2026-03-20\r\n", "END:VCALENDAR\r\n"} {
+			if !strings.Contains(ics, want) {
+				t.Errorf("calendar lacks %q:\n%s", want, ics)
+			}
+		}
+		for _, line := range strings.Split(ics, "\r\n") {
+			if len(line) > 75 {
+				t.Errorf("line longer than 75 octets: %q", line)
+			}
+		}
+	})
+}
+
+func TestAtomFeed(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.publish(e.rep, e.draft(e.rep, "First & foremost", report.ReportInput{Intro: "Hello <b>world</b>", Tags: "Elections"}))
+		e.clock.Advance(time.Hour)
+		e.publish(e.rep2, e.draft(e.rep2, "Second", report.ReportInput{Intro: "Another"}))
+		e.draft(e.rep, "Not yet", report.ReportInput{})
+		var buf bytes.Buffer
+		if err := e.svc.WriteFeed(e.ctx, &buf, report.FeedScope{Title: "Alice Rep", Path: "/people/alice-rep/feed.atom", PagePath: "/people/alice-rep/reports", AuthorID: e.rep.PersonID}); err != nil {
+			t.Fatal(err)
+		}
+		var feed struct {
+			Title   string `xml:"title"`
+			Entries []struct {
+				Title   string `xml:"title"`
+				ID      string `xml:"id"`
+				Content string `xml:"content"`
+				Cat     []struct {
+					Term string `xml:"term,attr"`
+				} `xml:"category"`
+			} `xml:"entry"`
+		}
+		if err := xml.Unmarshal(buf.Bytes(), &feed); err != nil {
+			t.Fatalf("not XML: %v\n%s", err, buf.String())
+		}
+		if len(feed.Entries) != 1 || feed.Entries[0].Title != "First & foremost" || feed.Entries[0].ID != "https://party.example/reports/first-foremost" ||
+			!strings.Contains(feed.Entries[0].Content, "<b>world</b>") || len(feed.Entries[0].Cat) != 1 {
+			t.Fatalf("feed: %+v", feed)
+		}
+		buf.Reset()
+		if err := e.svc.WriteFeed(e.ctx, &buf, report.FeedScope{Title: "All", Path: "/feed.atom", PagePath: "/"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(buf.String(), "<entry>"); n != 2 {
+			t.Errorf("site feed has %d entries", n)
+		}
+	})
+}
+
+func TestSearchFiltersAndSnippets(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.publish(e.rep, e.draft(e.rep, "Councils and cuts", report.ReportInput{Intro: "Local councils are facing <cuts> in 2026. Councillors campaign."}))
+		e.publish(e.rep2, e.draft(e.rep2, "Elections report", report.ReportInput{Intro: "The by-election in the north was won."}))
+		hits, total, err := e.svc.Search(e.ctx, store.SearchQuery{Text: "council"})
+		if err != nil || total != 1 {
+			t.Fatalf("search: %v %d", err, total)
+		}
+		if !strings.Contains(hits[0].SnippetHTML, "<mark>") || strings.Contains(hits[0].SnippetHTML, "<cuts>") {
+			t.Errorf("snippet: %s", hits[0].SnippetHTML)
+		}
+		if _, total, _ := e.svc.Search(e.ctx, store.SearchQuery{Text: "council", PersonID: e.rep2.PersonID}); total != 0 {
+			t.Errorf("person filter: %d", total)
+		}
+		if _, total, _ := e.svc.Search(e.ctx, store.SearchQuery{Text: "election OR councils"}); total != 2 {
+			t.Errorf("OR: %d", total)
+		}
+		if _, total, _ := e.svc.Search(e.ctx, store.SearchQuery{Text: `"by-election in the north"`, Year: 2026, BodyID: e.body.ID}); total != 1 {
+			t.Errorf("phrase with filters: %d", total)
+		}
+		if _, total, _ := e.svc.Search(e.ctx, store.SearchQuery{Text: "councils -campaign"}); total != 0 {
+			t.Errorf("NOT: %d", total)
+		}
+		for _, q := range []string{`"`, `*`, `AND OR NOT`, `(`, `a"b`, `-only`, "\x00", "NEAR(a b)"} {
+			if _, _, err := e.svc.Search(e.ctx, store.SearchQuery{Text: q}); err != nil {
+				t.Errorf("query %q: %v", q, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,167 @@
+package report_test
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"testing"
+
+	"quorum/internal/auth"
+	"quorum/internal/report"
+	"quorum/internal/store"
+	"quorum/internal/testkit"
+)
+
+func TestMeetingMinutesAndPapersAreForTheBody(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		in := report.MeetingInput{Title: "NEC, January", HeldOn: "2026-01-26", StartTime: "10:30", Place: "Party HQ", Online: true,
+			JoinURL: "https://meet.example/nec", Summary: "The January meeting.", Minutes: "Present: all. **Agreed** the budget.",
+			Agenda: []store.AgendaItem{{Title: "Leader's report"}, {Title: "Budget", Detail: "Paper A"}, {Title: " "}}}
+		for _, p := range []*auth.Principal{e.anon, e.member, e.rep} {
+			if _, err := e.svc.CreateMeeting(e.ctx, p, e.body.ID, in); err == nil {
+				t.Errorf("person %d recorded a meeting", p.PersonID)
+			}
+		}
+		m, err := e.svc.CreateMeeting(e.ctx, e.secretary, e.body.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.CreateMeeting(e.ctx, e.secretary, e.body.ID, report.MeetingInput{Title: "x", HeldOn: "26/01/2026", StartTime: "25:00", JoinURL: "ftp://x"}); err == nil {
+			t.Error("bad date, time and address accepted")
+		} else if fe, ok := errAsFields(err); !ok || fe["held_on"] == "" || fe["start_time"] == "" || fe["join_url"] == "" {
+			t.Errorf("errors: %v", err)
+		}
+
+		pdf := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 100)...)
+		if _, err := e.svc.AddPaper(e.ctx, e.rep, m.ID, "Budget", "budget.pdf", pdf); !errors.Is(err, auth.ErrForbidden) {
+			t.Errorf("a representative uploaded a paper: %v", err)
+		}
+		paper, err := e.svc.AddPaper(e.ctx, e.secretary, m.ID, "", `C:\papers\budget "final".pdf`, pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if paper.Filename != "budget final.pdf" || paper.ContentType != "application/pdf" || paper.Title != "budget final" {
+			t.Errorf("paper: %+v", paper)
+		}
+		for name, content := range map[string][]byte{
+			"virus.exe":  append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 100)...),
+			"page.html":  []byte("<html><script>alert(1)</script></html>"),
+			"fake.pdf":   []byte("<html>not a pdf</html>"),
+			"empty.pdf":  nil,
+			"big.pdf":    append([]byte("%PDF-"), make([]byte, report.MaxPaperBytes)...),
+			"sheet.docx": []byte("PK\x03\x04 but a zip"),
+		} {
+			if name == "sheet.docx" {
+				continue // a zip named .docx is accepted as the office type its name says
+			}
+			if _, err := e.svc.AddPaper(e.ctx, e.secretary, m.ID, "x", name, content); err == nil {
+				t.Errorf("%s accepted as a paper", name)
+			}
+		}
+
+		// The public sees the agenda, not the minutes, papers or link.
+		for _, c := range []struct {
+			p       *auth.Principal
+			private bool
+		}{{e.anon, false}, {e.member, false}, {e.rep, true}, {e.secretary, true}, {e.admin, true}} {
+			pg, err := e.svc.MeetingPage(e.ctx, c.p, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pg.Agenda) != 2 || pg.Agenda[1].Detail != "Paper A" {
+				t.Errorf("agenda: %+v", pg.Agenda)
+			}
+			hasMinutes := strings.Contains(pg.MinutesHTML, "<strong>Agreed</strong>")
+			if pg.CanSeePrivate != c.private || hasMinutes != c.private || (len(pg.Papers) == 1) != c.private || (pg.Meeting.JoinURL != "") != c.private || (pg.Meeting.Minutes != "") != c.private {
+				t.Errorf("person %d: private %v, minutes %v, papers %d, join %q", c.p.PersonID, pg.CanSeePrivate, hasMinutes, len(pg.Papers), pg.Meeting.JoinURL)
+			}
+			_, err = e.svc.Paper(e.ctx, c.p, m.ID, paper.ID)
+			if (err == nil) != c.private {
+				t.Errorf("person %d downloads the paper: %v", c.p.PersonID, err)
+			}
+		}
+		// Minutes are never in the public search.
+		if _, total, _ := e.svc.Search(e.ctx, store.SearchQuery{Text: "budget agreed"}); total != 0 {
+			t.Errorf("minutes found by search")
+		}
+		if _, total, _ := e.svc.Search(e.ctx, store.SearchQuery{Text: "january meeting"}); total != 1 {
+			t.Errorf("meeting not found by search")
+		}
+
+		if err := e.svc.SetAttendance(e.ctx, e.secretary, m.ID, map[int64]string{e.rep.PersonID: "present", e.rep2.PersonID: "apologies"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.SetAttendance(e.ctx, e.member, m.ID, map[int64]string{e.rep.PersonID: "absent"}); err == nil {
+			t.Error("a member recorded attendance")
+		}
+		pg, _ := e.svc.MeetingPage(e.ctx, e.anon, m.ID)
+		if len(pg.Attendance) != 2 || pg.Attendance[0].Status != "present" || pg.Attendance[1].Status != "apologies" {
+			t.Errorf("attendance: %+v", pg.Attendance)
+		}
+		if err := e.svc.DeletePaper(e.ctx, e.secretary, m.ID, paper.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func pngOf(w, h int, opaque bool) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			a := uint8(255)
+			if !opaque && x < w/2 {
+				a = 0
+			}
+			img.SetNRGBA(x, y, color.NRGBA{R: uint8(x), G: uint8(y), B: 100, A: a})
+		}
+	}
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	return buf.Bytes()
+}
+
+func TestCoverImages(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.draft(e.rep, "With a cover", report.ReportInput{})
+		if _, err := e.svc.SetCover(e.ctx, e.rep2, r.ID, pngOf(10, 10, true), "x"); !errors.Is(err, auth.ErrForbidden) {
+			t.Errorf("another representative set the cover: %v", err)
+		}
+		im, err := e.svc.SetCover(e.ctx, e.rep, r.ID, pngOf(3200, 800, true), "A crowd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im.Width != report.CoverWidth || im.Height != 400 || im.ContentType != "image/jpeg" {
+			t.Errorf("resized: %dx%d %s", im.Width, im.Height, im.ContentType)
+		}
+		im, err = e.svc.SetCover(e.ctx, e.rep, r.ID, pngOf(400, 300, false), "A logo")
+		if err != nil || im.ContentType != "image/png" || im.Width != 400 {
+			t.Errorf("transparent PNG: %v %+v", err, im.ContentType)
+		}
+		got, _ := db.ReportByID(e.ctx, r.ID)
+		if got.CoverImageID != im.ID {
+			t.Errorf("report's cover is %d, want %d", got.CoverImageID, im.ID)
+		}
+		stored, err := e.svc.Image(e.ctx, im.ID)
+		if err != nil || len(stored.Content) == 0 {
+			t.Fatalf("stored image: %v", err)
+		}
+		for name, content := range map[string][]byte{"text": []byte("hello"), "svg": []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), "empty": nil} {
+			if _, err := e.svc.SetCover(e.ctx, e.rep, r.ID, content, "x"); err == nil {
+				t.Errorf("%s accepted as a cover", name)
+			} else if fe, ok := errAsFields(err); !ok || fe["cover"] == "" {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		if _, err := e.svc.SetCover(e.ctx, e.rep, r.ID, pngOf(10, 10, true), ""); err == nil {
+			t.Error("a cover without a description accepted")
+		}
+		if err := e.svc.RemoveCover(e.ctx, e.rep, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
