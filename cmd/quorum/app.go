@@ -12,6 +12,7 @@ import (
 
 	"quorum/internal/auth"
 	"quorum/internal/config"
+	"quorum/internal/election"
 	"quorum/internal/housekeeping"
 	"quorum/internal/jobs"
 	"quorum/internal/org"
@@ -43,13 +44,15 @@ func newApp(cfg config.Config, db *store.DB, log *slog.Logger, demo bool) (*app,
 		return nil, err
 	}
 	authSvc := &auth.Service{DB: db, Mail: mailer, BaseURL: cfg.BaseURL, Issuer: cfg.SiteName}
+	elections := election.New(db, mailer.svc, queue, election.Config{BaseURL: cfg.BaseURL, AllowDemoShares: demo, Logger: log})
+	elections.Register(runner)
 	orgSvc := &org.Service{DB: db}
 	var code func(time.Time) string
 	if demo {
 		code = demoCode
 	}
 	srv, err := web.New(web.Deps{DemoCode: code,
-		DB: db, Auth: authSvc, Org: orgSvc, Jobs: queue, Log: log,
+		DB: db, Auth: authSvc, Org: orgSvc, Elections: elections, Jobs: queue, Log: log, Location: cfg.Location,
 		SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, Demo: demo,
 	})
 	if err != nil {

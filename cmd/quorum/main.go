@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 )
 
 // command is one sub-command.

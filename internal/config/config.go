@@ -37,6 +37,8 @@ var Settings = []Setting{
 		Help: "outgoing mail server: smtp://USER:PASS@HOST:PORT (STARTTLS when offered; ?tls=starttls requires it, ?tls=none turns it off) or smtps:// for implicit TLS; empty: mail is kept in the admin outbox only"},
 	{Name: "mail-from", Env: "QUORUM_MAIL_FROM", Default: "Quorum <quorum@localhost>",
 		Help: "sender address of e-mails"},
+	{Name: "time-zone", Env: "QUORUM_TIME_ZONE", Default: "Europe/London",
+		Help: "time zone in which dates and times are shown and entered (an IANA name)"},
 	{Name: "workers", Env: "QUORUM_WORKERS", Default: "2",
 		Help: "number of background job workers in this process"},
 	{Name: "secure-cookies", Env: "QUORUM_SECURE_COOKIES", Default: "auto",
@@ -54,6 +56,7 @@ type Config struct {
 	SMTPURL       string
 	MailFrom      string
 	Workers       int
+	Location      *time.Location
 	SecureCookies bool
 	LogLevel      string
 }
@@ -110,6 +113,11 @@ func build(raw map[string]string) (Config, error) {
 		MailFrom:    raw["mail-from"],
 		LogLevel:    raw["log-level"],
 	}
+	loc, err := time.LoadLocation(raw["time-zone"])
+	if err != nil {
+		return c, fmt.Errorf("time-zone: %q is not a known time zone (want a name such as Europe/London)", raw["time-zone"])
+	}
+	c.Location = loc
 	n, err := strconv.Atoi(raw["workers"])
 	if err != nil || n < 0 || n > 64 {
 		return c, errors.New("workers: want a whole number from 0 to 64")

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"quorum/internal/auth"
+	"quorum/internal/election"
 	"quorum/internal/jobs"
+	"quorum/internal/mail"
 	"quorum/internal/org"
 	"quorum/internal/store"
 	"quorum/internal/testkit"
@@ -37,15 +39,16 @@ func (k *kept) Send(_ context.Context, to, subject, body string) error {
 
 // site is a server on a small organisation with one signed-in session per role.
 type site struct {
-	t        *testing.T
-	db       *store.DB
-	srv      *web.Server
-	mail     *kept
-	log      *strings.Builder
-	sessions map[string]string // role name → session token
-	unit     store.Unit        // the officer's unit
-	body     store.Body        // the body secretary's body
-	people   map[string]int64  // role name → person id
+	t         *testing.T
+	db        *store.DB
+	srv       *web.Server
+	mail      *kept
+	log       *strings.Builder
+	elections *election.Service
+	sessions  map[string]string // role name → session token
+	unit      store.Unit        // the officer's unit
+	body      store.Body        // the body secretary's body
+	people    map[string]int64  // role name → person id
 }
 
 const fixturePassword = "fixture passphrase"
@@ -61,11 +64,17 @@ func newSite(t *testing.T, db *store.DB) *site {
 	log := slog.New(slog.NewTextHandler(lockedWriter{w: logBuf, mu: &logMu}, nil))
 	authSvc := &auth.Service{DB: db, Mail: box, BaseURL: "http://quorum.test"}
 	orgSvc := &org.Service{DB: db}
-	srv, err := web.New(web.Deps{DB: db, Auth: authSvc, Org: orgSvc, Jobs: jobs.NewQueue(db, nil), Log: log, SiteName: "Test Party", BaseURL: "http://quorum.test"})
+	queue := jobs.NewQueue(db, nil)
+	mailSvc, err := mail.NewService(db, queue, mail.Config{From: "Quorum <quorum@example.org>", Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, srv: srv, mail: box, log: logBuf, sessions: map[string]string{}, people: map[string]int64{}}
+	elections := election.New(db, mailSvc, queue, election.Config{BaseURL: "http://quorum.test", Logger: log})
+	srv, err := web.New(web.Deps{DB: db, Auth: authSvc, Org: orgSvc, Elections: elections, Jobs: queue, Log: log, SiteName: "Test Party", BaseURL: "http://quorum.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, db: db, srv: srv, mail: box, elections: elections, log: logBuf, sessions: map[string]string{}, people: map[string]int64{}}
 
 	err = db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SaveOrganisation(ctx, store.Organisation{Name: "Test Party"}); err != nil {
@@ -112,6 +121,9 @@ func newSite(t *testing.T, db *store.DB) *site {
 				return err
 			}
 			if err := tx.CreateAccount(ctx, id, hash); err != nil {
+				return err
+			}
+			if _, err := tx.CreateMembership(ctx, store.Membership{PersonID: id, UnitID: s.unit.ID, Number: "M-" + role, Type: "full", Start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), Status: "active"}); err != nil {
 				return err
 			}
 			switch role {

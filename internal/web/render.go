@@ -26,68 +26,84 @@ type templates struct {
 	byName map[string]*template.Template
 }
 
-var funcs = template.FuncMap{
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format("2 January 2006")
-	},
-	"isodate": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format("2006-01-02")
-	},
-	"datetime":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
-	"unitType":  org.UnitTypeLabel,
-	"roleLabel": func(r string) string { return auth.Role(r).Label() },
-	"add":       func(a, b int) int { return a + b },
-	"when": func(on bool, v any) any {
-		if on {
-			return v
-		}
-		return ""
-	},
-	"can": func(p *auth.Principal, a string) bool { return p.Can(auth.Action(a), auth.Target{}) },
-	"canUnit": func(p *auth.Principal, a string, id int64) bool {
-		return p.Can(auth.Action(a), auth.Target{UnitID: id})
-	},
-	"canBody": func(p *auth.Principal, a string, id int64) bool {
-		return p.Can(auth.Action(a), auth.Target{BodyID: id})
-	},
-	"dict": func(kv ...any) (map[string]any, error) {
-		if len(kv)%2 != 0 {
-			return nil, errors.New("dict needs key, value pairs")
-		}
-		m := make(map[string]any, len(kv)/2)
-		for i := 0; i < len(kv); i += 2 {
-			k, ok := kv[i].(string)
-			if !ok {
-				return nil, errors.New("dict keys must be strings")
+// templateFuncs are the functions templates may call; times are shown in
+// the organisation's time zone.
+func templateFuncs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
 			}
-			m[k] = kv[i+1]
-		}
-		return m, nil
-	},
-	"thousands": thousands,
-	"field": func(p *page, name string) string {
-		if p.Form == nil {
+			return t.Format("2 January 2006")
+		},
+		"isodate": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2006-01-02")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("2 Jan 2006 15:04 MST")
+		},
+		"inputtime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02T15:04")
+		},
+		"unitType":  org.UnitTypeLabel,
+		"roleLabel": func(r string) string { return auth.Role(r).Label() },
+		"add":       func(a, b int) int { return a + b },
+		"list":      func(xs ...string) []string { return xs },
+		"when": func(on bool, v any) any {
+			if on {
+				return v
+			}
 			return ""
-		}
-		return p.Form.Get(name)
-	},
-	"checked": func(p *page, name string) bool { return p.Form != nil && p.Form.Get(name) != "" },
-	"err": func(p *page, name string) string {
-		if p.Errors == nil {
-			return ""
-		}
-		return p.Errors[name]
-	},
+		},
+		"can": func(p *auth.Principal, a string) bool { return p.Can(auth.Action(a), auth.Target{}) },
+		"canUnit": func(p *auth.Principal, a string, id int64) bool {
+			return p.Can(auth.Action(a), auth.Target{UnitID: id})
+		},
+		"canBody": func(p *auth.Principal, a string, id int64) bool {
+			return p.Can(auth.Action(a), auth.Target{BodyID: id})
+		},
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, errors.New("dict needs key, value pairs")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, errors.New("dict keys must be strings")
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		"thousands": thousands,
+		"field": func(p *page, name string) string {
+			if p.Form == nil {
+				return ""
+			}
+			return p.Form.Get(name)
+		},
+		"checked": func(p *page, name string) bool { return p.Form != nil && p.Form.Get(name) != "" },
+		"err": func(p *page, name string) string {
+			if p.Errors == nil {
+				return ""
+			}
+			return p.Errors[name]
+		},
+	}
 }
 
-func parseTemplates() (*templates, error) {
-	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
+func parseTemplates(loc *time.Location) (*templates, error) {
+	base, err := template.New("layout").Funcs(templateFuncs(loc)).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}

@@ -83,6 +83,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/units/{slug}", s.apiUnit)
 	mux.HandleFunc("GET /api/v1/bodies/{slug}", s.apiBody)
 
+	s.electionRoutes(mux)
+
 	mux.HandleFunc("/", s.notFound)
 
 	csrf := http.NewCrossOriginProtection()

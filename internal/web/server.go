@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"quorum/internal/auth"
+	"quorum/internal/election"
 	"quorum/internal/jobs"
 	"quorum/internal/org"
 	"quorum/internal/store"
@@ -17,10 +18,13 @@ import (
 
 // Deps are what the web layer needs, wired in cmd/quorum.
 type Deps struct {
-	DB            *store.DB
-	Auth          *auth.Service
-	Org           *org.Service
-	Jobs          *jobs.Queue
+	DB        *store.DB
+	Auth      *auth.Service
+	Org       *org.Service
+	Jobs      *jobs.Queue
+	Elections *election.Service
+	// Location is the time zone dates and times are shown and entered in.
+	Location      *time.Location
 	Log           *slog.Logger
 	SiteName      string
 	BaseURL       string
@@ -49,7 +53,10 @@ func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	pages, err := parseTemplates()
+	if d.Location == nil {
+		d.Location = time.UTC
+	}
+	pages, err := parseTemplates(d.Location)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,255 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"quorum/internal/election"
+	"quorum/internal/store"
+)
+
+// ballotPaper is what the ballot, review and receipt pages show.
+type ballotPaper struct {
+	Election   store.Election
+	Candidates []store.Candidate
+	Action     string // where the paper is posted
+	Numbers    map[int64]string
+	Ranking    []store.Candidate // in order, on the review page
+	Problem    string
+	VoterName  string // on a ballot link
+	Changing   bool
+}
+
+// numbersFrom reads the numbered boxes: rank-<candidate id> = number.
+func numbersFrom(r *http.Request, cands []store.Candidate) (map[int64]int, map[int64]string, string) {
+	numbers := map[int64]int{}
+	raw := map[int64]string{}
+	for _, c := range cands {
+		v := strings.TrimSpace(r.PostForm.Get("rank-" + strconv.FormatInt(c.ID, 10)))
+		raw[c.ID] = v
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > len(cands) {
+			return nil, raw, "Use the numbers 1 to " + strconv.Itoa(len(cands)) + ": " + strconv.Quote(v) + " is not one of them."
+		}
+		numbers[c.ID] = n
+	}
+	return numbers, raw, ""
+}
+
+// readBallot turns the form into a checked ranking, or says what is wrong.
+func readBallot(r *http.Request, cands []store.Candidate) ([]int64, map[int64]string, string) {
+	numbers, raw, problem := numbersFrom(r, cands)
+	if problem != "" {
+		return nil, raw, problem
+	}
+	ranking, err := election.RankingFromNumbers(numbers)
+	if err == nil {
+		err = election.ValidateRanking(ranking, cands)
+	}
+	if err != nil {
+		var ib *election.InvalidBallotError
+		if errors.As(err, &ib) {
+			return nil, raw, ib.Reason
+		}
+		return nil, raw, "This ballot cannot be accepted: check the numbers."
+	}
+	return ranking, raw, ""
+}
+
+func inOrder(ranking []int64, cands []store.Candidate) []store.Candidate {
+	byID := map[int64]store.Candidate{}
+	for _, c := range cands {
+		byID[c.ID] = c
+	}
+	out := make([]store.Candidate, 0, len(ranking))
+	for _, id := range ranking {
+		out = append(out, byID[id])
+	}
+	return out
+}
+
+// castable lists the candidates on the paper (withdrawn ones are marked).
+func castable(cands []store.Candidate) []store.Candidate {
+	out := append([]store.Candidate(nil), cands...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Position < out[j].Position })
+	return out
+}
+
+// voteForm shows the ballot paper to a signed-in voter.
+func (s *Server) voteForm(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.electionView(w, r)
+	if !ok {
+		return
+	}
+	if !principalOf(r).SignedIn() {
+		http.Redirect(w, r, "/signin?next="+electionPath(v)+"/vote", http.StatusSeeOther)
+		return
+	}
+	if !v.You.CanVote {
+		s.electionFail(w, r, s.whyNot(r, v), "")
+		return
+	}
+	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + v.Election.Title, Data: ballotPaper{
+		Election: v.Election, Candidates: castable(v.Candidates), Action: electionPath(v) + "/vote", Changing: v.You.Voted,
+	}})
+}
+
+// whyNot explains why the viewer cannot vote.
+func (s *Server) whyNot(r *http.Request, v election.View) error {
+	el, err := s.Elections.Eligibility(r.Context(), v.Election.ID, principalOf(r).PersonID)
+	if err != nil {
+		return err
+	}
+	if el.Reason != nil {
+		return el.Reason
+	}
+	return election.ErrNotEligible
+}
+
+// voteReview checks the paper and asks the voter to confirm it.
+func (s *Server) voteReview(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.electionPost(w, r)
+	if !ok {
+		return
+	}
+	cands := castable(v.Candidates)
+	ranking, raw, problem := readBallot(r, cands)
+	paper := ballotPaper{Election: v.Election, Candidates: cands, Action: electionPath(v) + "/vote", Numbers: raw, Problem: problem}
+	if problem != "" {
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + v.Election.Title, Data: paper})
+		return
+	}
+	paper.Ranking = inOrder(ranking, cands)
+	s.render(w, r, http.StatusOK, "election_review", &page{Title: "Check your vote", Data: paper})
+}
+
+// voteCast casts the confirmed paper and shows the tracker once.
+func (s *Server) voteCast(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.electionPost(w, r)
+	if !ok {
+		return
+	}
+	cands := castable(v.Candidates)
+	ranking, raw, problem := readBallot(r, cands)
+	if problem != "" {
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + v.Election.Title, Data: ballotPaper{
+			Election: v.Election, Candidates: cands, Action: electionPath(v) + "/vote", Numbers: raw, Problem: problem}})
+		return
+	}
+	receipt, err := s.Elections.Cast(r.Context(), principalOf(r), v.Election.ID, ranking)
+	if err != nil {
+		s.castFailed(w, r, v.Election, cands, raw, electionPath(v)+"/vote", err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "election_receipt", &page{Title: "You have voted", Data: map[string]any{
+		"Election": v.Election, "Tracker": receipt.Tracker.String(), "Changed": receipt.Changed, "Path": electionPath(v),
+	}})
+}
+
+func (s *Server) castFailed(w http.ResponseWriter, r *http.Request, e store.Election, cands []store.Candidate, raw map[int64]string, action string, err error) {
+	var ib *election.InvalidBallotError
+	if errors.As(err, &ib) {
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + e.Title, Data: ballotPaper{
+			Election: e, Candidates: cands, Action: action, Numbers: raw, Problem: ib.Reason}})
+		return
+	}
+	s.electionFail(w, r, err, "")
+}
+
+// linkBallot opens the ballot paper from a one-time ballot link.
+func (s *Server) linkBallot(w http.ResponseWriter, r *http.Request) {
+	lb, err := s.Elections.ResolveBallotLink(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.electionFail(w, r, err, "")
+		return
+	}
+	if lb.Voted && !lb.Election.AllowVoteChange {
+		s.electionFail(w, r, election.ErrAlreadyVoted, "")
+		return
+	}
+	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: ballotPaper{
+		Election: lb.Election, Candidates: castable(lb.Candidates), Action: "/ballot/" + r.PathValue("token"), VoterName: lb.VoterName, Changing: lb.Voted,
+	}})
+}
+
+// linkReview and linkCast are the review and cast steps of a ballot link.
+func (s *Server) linkReview(w http.ResponseWriter, r *http.Request) {
+	lb, ok := s.linkPost(w, r)
+	if !ok {
+		return
+	}
+	cands := castable(lb.Candidates)
+	ranking, raw, problem := readBallot(r, cands)
+	paper := ballotPaper{Election: lb.Election, Candidates: cands, Action: "/ballot/" + r.PathValue("token"), Numbers: raw, Problem: problem, VoterName: lb.VoterName}
+	if problem != "" {
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: paper})
+		return
+	}
+	paper.Ranking = inOrder(ranking, cands)
+	s.render(w, r, http.StatusOK, "election_review", &page{Title: "Check your vote", Data: paper})
+}
+
+func (s *Server) linkCast(w http.ResponseWriter, r *http.Request) {
+	lb, ok := s.linkPost(w, r)
+	if !ok {
+		return
+	}
+	cands := castable(lb.Candidates)
+	action := "/ballot/" + r.PathValue("token")
+	ranking, raw, problem := readBallot(r, cands)
+	if problem != "" {
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: ballotPaper{
+			Election: lb.Election, Candidates: cands, Action: action, Numbers: raw, Problem: problem, VoterName: lb.VoterName}})
+		return
+	}
+	receipt, err := s.Elections.CastWithLink(r.Context(), r.PathValue("token"), ranking)
+	if err != nil {
+		s.castFailed(w, r, lb.Election, cands, raw, action, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "election_receipt", &page{Title: "You have voted", Data: map[string]any{
+		"Election": lb.Election, "Tracker": receipt.Tracker.String(), "Changed": receipt.Changed, "Path": "/elections/" + lb.Election.Slug,
+	}})
+}
+
+func (s *Server) linkPost(w http.ResponseWriter, r *http.Request) (election.LinkBallot, bool) {
+	if !parseForm(w, r) {
+		s.renderError(w, r, http.StatusBadRequest)
+		return election.LinkBallot{}, false
+	}
+	lb, err := s.Elections.ResolveBallotLink(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.electionFail(w, r, err, "")
+		return lb, false
+	}
+	return lb, true
+}
+
+// voteChange goes back from the review to the paper, keeping the numbers.
+func (s *Server) voteChange(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.electionPost(w, r)
+	if !ok {
+		return
+	}
+	cands := castable(v.Candidates)
+	_, raw, _ := numbersFrom(r, cands)
+	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + v.Election.Title, Data: ballotPaper{
+		Election: v.Election, Candidates: cands, Action: electionPath(v) + "/vote", Numbers: raw}})
+}
+
+func (s *Server) linkChange(w http.ResponseWriter, r *http.Request) {
+	lb, ok := s.linkPost(w, r)
+	if !ok {
+		return
+	}
+	cands := castable(lb.Candidates)
+	_, raw, _ := numbersFrom(r, cands)
+	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: ballotPaper{
+		Election: lb.Election, Candidates: cands, Action: "/ballot/" + r.PathValue("token"), Numbers: raw, VoterName: lb.VoterName}})
+}
