@@ -93,6 +93,19 @@
 // tracker is recognised as such. Parsing ignores case, spaces and dashes
 // and reads O as 0 and I or L as 1.
 //
+// # Use
+//
+// Set-up: NewElectionKey; store Public and Fingerprint(Public); Split the
+// Private key k of n; record ShareDigest of each share; hand each share to
+// its trustee (EncodeShareFile, or SealShare with their passphrase); then
+// clear(key.Private). Casting: NewSealer(Public) once per election, then
+// SealPadded(electionID, ballot, candidates) per vote with a NewTracker.
+// Close: DecodeShareFile or OpenShare each trustee's share, compare its
+// election, fingerprint and ShareDigest with the recorded ones, RecoverKey,
+// NewOpener, Open every envelope, refuse duplicate trackers (an envelope
+// copied into another voter's row), Shuffle, store, clear the key; publish
+// LeafHash of each ballot and the MerkleRoot.
+//
 // # What this does not protect against
 //
 // Envelopes protect ballots against dumps, backups and logs of the database
