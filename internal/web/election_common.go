@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"quorum/internal/auth"
 	"quorum/internal/election"
 	"quorum/internal/org"
 )
@@ -88,4 +89,15 @@ func (s *Server) electionPost(w http.ResponseWriter, r *http.Request) (election.
 		return v, false
 	}
 	return v, true
+}
+
+// electionOfficerPost is electionPost for the returning officer's actions:
+// the permission is checked first, so that others are refused (403)
+// rather than told the election does not exist.
+func (s *Server) electionOfficerPost(w http.ResponseWriter, r *http.Request) (election.View, bool) {
+	if err := principalOf(r).Require(auth.RunElections, auth.Target{}); err != nil {
+		s.fail(w, r, err)
+		return election.View{}, false
+	}
+	return s.electionPost(w, r)
 }

@@ -147,24 +147,20 @@ func (s *Server) electionCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) electionEditForm(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.electionView(w, r)
-	if !ok {
-		return
-	}
 	if err := principalOf(r).Require(auth.RunElections, auth.Target{}); err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	v, ok := s.electionView(w, r)
+	if !ok {
 		return
 	}
 	s.renderElectionForm(w, r, http.StatusOK, "Edit "+v.Election.Title, electionPath(v)+"/edit", s.settingsForm(election.SettingsOf(v.Election)), nil)
 }
 
 func (s *Server) electionUpdate(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.electionView(w, r)
+	v, ok := s.electionOfficerPost(w, r)
 	if !ok {
-		return
-	}
-	if !parseForm(w, r) {
-		s.renderError(w, r, http.StatusBadRequest)
 		return
 	}
 	st, fe := s.settingsInput(r)

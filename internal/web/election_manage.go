@@ -66,12 +66,8 @@ func (s *Server) electionManagePage(w http.ResponseWriter, r *http.Request, stat
 // electionAction runs one of the returning officer's buttons.
 func (s *Server) electionAction(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	v, ok := s.electionView(w, r)
+	v, ok := s.electionOfficerPost(w, r)
 	if !ok {
-		return
-	}
-	if !parseForm(w, r) {
-		s.renderError(w, r, http.StatusBadRequest)
 		return
 	}
 	ctx, id, back := r.Context(), v.Election.ID, electionPath(v)+"/manage"
@@ -103,7 +99,7 @@ func (s *Server) electionAction(w http.ResponseWriter, r *http.Request) {
 
 // electionRules saves who may vote.
 func (s *Server) electionRules(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.electionPost(w, r)
+	v, ok := s.electionOfficerPost(w, r)
 	if !ok {
 		return
 	}
@@ -127,6 +123,10 @@ const maxPhotoBytes = 2 << 20
 
 // electionCandidate adds, edits, withdraws or deletes a candidate.
 func (s *Server) electionCandidate(w http.ResponseWriter, r *http.Request) {
+	if err := principalOf(r).Require(auth.RunElections, auth.Target{}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v, ok := s.electionView(w, r)
 	if !ok {
 		return
@@ -212,7 +212,7 @@ func (s *Server) candidatePhotoUpload(r *http.Request, electionID, candidateID i
 
 // electionKey sets up the election key and its trustees.
 func (s *Server) electionKey(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.electionPost(w, r)
+	v, ok := s.electionOfficerPost(w, r)
 	if !ok {
 		return
 	}
@@ -256,7 +256,7 @@ func (s *Server) electionKey(w http.ResponseWriter, r *http.Request) {
 
 // electionMailingReview approves or rejects a candidate's mailing.
 func (s *Server) electionMailingReview(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.electionPost(w, r)
+	v, ok := s.electionOfficerPost(w, r)
 	if !ok {
 		return
 	}

@@ -47,7 +47,7 @@ func (s *Server) electionRollPage(w http.ResponseWriter, r *http.Request, status
 
 // electionRollChange adds or removes one voter.
 func (s *Server) electionRollChange(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.electionPost(w, r)
+	v, ok := s.electionOfficerPost(w, r)
 	if !ok {
 		return
 	}

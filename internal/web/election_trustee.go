@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"quorum/internal/election"
 	"quorum/internal/org"
@@ -82,6 +83,9 @@ func (s *Server) electionShareSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxShareFile+1<<20)
 	p, ctx := principalOf(r), r.Context()
+	if !s.shareAttemptAllowed(w, r, v) {
+		return
+	}
 	var progress election.ShareProgress
 	var err error
 	if perr := r.ParseMultipartForm(1 << 20); perr == nil && r.MultipartForm != nil && len(r.MultipartForm.File["share"]) > 0 {
@@ -119,4 +123,21 @@ func (s *Server) electionShareSubmit(w http.ResponseWriter, r *http.Request) {
 		msg = "Thank you: yours was the last share needed. The ballots are opened and counted; the scrutineer can now check the count."
 	}
 	s.redirect(w, r, electionPath(v), msg)
+}
+
+// shareAttemptAllowed limits how often a trustee may try a share or a
+// passphrase: each try costs the server a slow key derivation, and a
+// guessed passphrase must not be cheap.
+func (s *Server) shareAttemptAllowed(w http.ResponseWriter, r *http.Request, v election.View) bool {
+	key := fmt.Sprintf("share:%d:%d", v.Election.ID, principalOf(r).PersonID)
+	ok, err := s.DB.Hit(r.Context(), key, 10, 15*time.Minute, s.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	if !ok {
+		s.renderError(w, r, http.StatusTooManyRequests)
+		return false
+	}
+	return true
 }

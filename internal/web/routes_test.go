@@ -22,6 +22,11 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		unitEditors := []string{"admin", "officer"}
 		bodyEditors := []string{"admin", "secretary"}
 		admID := fmt.Sprint(s.people["member"])
+		if rec := s.do("returning_officer", "POST", "/admin/elections", url.Values{"title": {"Fixture election"}, "seats": {"2"}}); rec.Code != http.StatusSeeOther {
+			t.Fatalf("create the fixture election: %d", rec.Code)
+		}
+		officers := []string{"returning_officer"}
+		officials := []string{"returning_officer", "scrutineer"}
 
 		type route struct {
 			method, path string
@@ -81,6 +86,15 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST", "/admin/people/" + admID + "/offices", func(string) url.Values {
 				return url.Values{"office": {"Councillor"}, "authority": {"Riverside Borough Council"}, "office_start": {"2022-05-05"}}
 			}, admin},
+			{"GET", "/elections", nil, everyone},
+			{"GET", "/admin/elections/new", nil, officers},
+			{"POST", "/admin/elections", func(role string) url.Values { return url.Values{"title": {"Election by " + role}, "seats": {"1"}} }, officers},
+			{"GET", "/elections/fixture-election/manage", nil, officers},
+			{"GET", "/elections/fixture-election/edit", nil, officers},
+			{"GET", "/elections/fixture-election/roll", nil, officials},
+			{"POST", "/elections/fixture-election/rules", func(string) url.Values {
+				return url.Values{"rules": {`[{"kind": "members"}]`}}
+			}, officers},
 			{"GET", "/admin/audit", nil, admin},
 			{"GET", "/admin/jobs", nil, admin},
 			{"GET", "/admin/outbox", nil, admin},
