@@ -77,6 +77,7 @@ func candidatesEditable(e store.Election) error {
 
 // AddCandidate adds a candidate to an election not yet open.
 func (s *Service) AddCandidate(ctx context.Context, p *auth.Principal, electionID int64, in CandidateInput) (store.Candidate, error) {
+	defer s.forgetPaper(electionID)
 	if err := requireOfficer(p); err != nil {
 		return store.Candidate{}, err
 	}
@@ -125,6 +126,7 @@ func (s *Service) AddCandidate(ctx context.Context, p *auth.Principal, electionI
 
 // UpdateCandidate edits a candidate of an election not yet open.
 func (s *Service) UpdateCandidate(ctx context.Context, p *auth.Principal, electionID, candidateID int64, in CandidateInput) (store.Candidate, error) {
+	defer s.forgetPaper(electionID)
 	if err := requireOfficer(p); err != nil {
 		return store.Candidate{}, err
 	}
@@ -210,6 +212,7 @@ func (s *Service) CandidatePhoto(ctx context.Context, electionID, candidateID in
 // restores them) up to the close. Voters can no longer rank a withdrawn
 // candidate, and the count passes over them on ballots cast before.
 func (s *Service) WithdrawCandidate(ctx context.Context, p *auth.Principal, electionID, candidateID int64, withdrawn bool) error {
+	defer s.forgetPaper(electionID)
 	if err := requireOfficer(p); err != nil {
 		return err
 	}
@@ -235,6 +238,7 @@ func (s *Service) WithdrawCandidate(ctx context.Context, p *auth.Principal, elec
 
 // DeleteCandidate removes a candidate from an election not yet open.
 func (s *Service) DeleteCandidate(ctx context.Context, p *auth.Principal, electionID, candidateID int64) error {
+	defer s.forgetPaper(electionID)
 	if err := requireOfficer(p); err != nil {
 		return err
 	}

@@ -60,36 +60,28 @@ func votingOpen(e store.Election, now time.Time) error {
 }
 
 // cast validates, seals and stores one ballot. The checks before sealing
-// spare the sealing for a cast that would be refused; the same checks are
-// made again inside the transaction, which alone decides.
+// spare the sealing for a cast that would be refused; the transaction
+// checks again and alone decides.
 func (s *Service) cast(ctx context.Context, electionID, personID int64, ranking []int64, linkHash string) (Receipt, error) {
-	e, err := s.db.ElectionByID(ctx, electionID)
+	e, candidates, err := s.ballotPaper(ctx, electionID)
 	if err != nil {
 		return Receipt{}, err
 	}
 	if err := votingOpen(e, s.now()); err != nil {
 		return Receipt{}, err
 	}
-	candidates, err := s.db.CandidatesOf(ctx, electionID)
-	if err != nil {
-		return Receipt{}, err
-	}
 	if err := ValidateRanking(ranking, candidates); err != nil {
 		return Receipt{}, err
 	}
-	entry, err := s.db.RollEntry(ctx, electionID, personID)
+	voter, err := s.db.CastVoter(ctx, electionID, personID)
 	if errors.Is(err, store.ErrNotFound) {
 		return Receipt{}, ErrNotEligible
 	}
 	if err != nil {
 		return Receipt{}, err
 	}
-	if entry.Voted && !e.AllowVoteChange {
+	if voter.Voted && !e.AllowVoteChange {
 		return Receipt{}, ErrAlreadyVoted
-	}
-	voter, err := s.db.PersonByID(ctx, personID)
-	if err != nil {
-		return Receipt{}, err
 	}
 	tracker, err := ballot.NewTracker()
 	if err != nil {
@@ -99,36 +91,22 @@ func (s *Service) cast(ctx context.Context, electionID, personID int64, ranking 
 	if err != nil {
 		return Receipt{}, fmt.Errorf("seal ballot: %w", err)
 	}
-	var changed bool
+	var outcome store.CastOutcome
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		e, err := tx.ElectionForCast(ctx, electionID)
+		st, err := tx.CastState(ctx, electionID)
 		if err != nil {
 			return err
 		}
-		if err := votingOpen(e, s.now()); err != nil {
+		if err := votingOpen(store.Election{Status: st.Status, BallotClose: st.BallotClose}, s.now()); err != nil {
 			return err
 		}
-		entry, err := tx.LockRollEntry(ctx, electionID, personID)
-		if errors.Is(err, store.ErrNotFound) {
-			return ErrNotEligible
-		}
-		if err != nil {
-			return err
-		}
+		outcome, err = tx.StoreEnvelope(ctx, electionID, personID, envelope, st.AllowVoteChange)
 		switch {
-		case !entry.Voted:
-			if err := tx.InsertEnvelope(ctx, electionID, personID, envelope); err != nil {
-				return err
-			}
-			if err := tx.MarkVoted(ctx, electionID, personID); err != nil {
-				return err
-			}
-		case e.AllowVoteChange:
-			if err := tx.ReplaceEnvelope(ctx, electionID, personID, envelope); err != nil {
-				return err
-			}
-			changed = true
-		default:
+		case err != nil:
+			return err
+		case outcome == store.CastNotOnRoll:
+			return ErrNotEligible
+		case outcome == store.CastHadVoted:
 			return ErrAlreadyVoted
 		}
 		if linkHash != "" {
@@ -138,18 +116,18 @@ func (s *Service) cast(ctx context.Context, electionID, personID int64, ranking 
 				return err
 			}
 		}
-		return s.sendReceipt(ctx, tx, e, voter, changed)
+		return s.sendReceipt(ctx, tx, st, voter, outcome == store.CastReplaced)
 	})
 	if err != nil {
 		return Receipt{}, err
 	}
-	return Receipt{Tracker: tracker, Changed: changed}, nil
+	return Receipt{Tracker: tracker, Changed: outcome == store.CastReplaced}, nil
 }
 
 // sendReceipt queues the e-mail that confirms a vote was recorded, in the
 // cast's transaction: it goes out if and only if the ballot is stored. It
 // says that the voter voted, never how, and carries no tracker.
-func (s *Service) sendReceipt(ctx context.Context, tx *store.Tx, e store.Election, voter store.Person, changed bool) error {
+func (s *Service) sendReceipt(ctx context.Context, tx *store.Tx, st store.CastState, voter store.CastVoter, changed bool) error {
 	if voter.Email == "" || s.mail == nil {
 		return nil
 	}
@@ -161,11 +139,11 @@ func (s *Service) sendReceipt(ctx context.Context, tx *store.Tx, e store.Electio
 		"Your ballot is sealed: nobody can read it until the close, and then it is counted without your name.\n"+
 		"This e-mail does not say how you voted, and Quorum will never tell anyone.\n\n"+
 		"If you did not vote, tell the returning officer at once.\n",
-		voter.Name, what, e.Title)
-	if e.AllowVoteChange {
+		voter.Name, what, st.Title)
+	if st.AllowVoteChange {
 		text += "\nYou may change your vote until voting closes.\n"
 	}
-	_, err := s.mail.SendTx(ctx, tx, mail.Message{To: voter.Email, Subject: "Your vote: " + e.Title, Text: text})
+	_, err := s.mail.SendTx(ctx, tx, mail.Message{To: voter.Email, Subject: "Your vote: " + st.Title, Text: text})
 	if err != nil {
 		return fmt.Errorf("queue the receipt: %w", err)
 	}

@@ -205,6 +205,7 @@ func (s *Service) Freeze(ctx context.Context, p *auth.Principal, electionID int6
 // freezeTx takes the roll of an election in draft, inside the caller's
 // transaction.
 func (s *Service) freezeTx(ctx context.Context, tx *store.Tx, e store.Election, actor int64) (int64, error) {
+	defer s.forgetPaper(e.ID)
 	if len(e.Rules) == 0 {
 		return 0, stageErr("set the electorate rules before taking the roll")
 	}

@@ -23,6 +23,7 @@ func (s *Service) Open(ctx context.Context, p *auth.Principal, electionID int64)
 }
 
 func (s *Service) open(ctx context.Context, electionID, actor int64) error {
+	defer s.forgetPaper(electionID)
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		e, err := tx.LockElection(ctx, electionID)
 		if err != nil {
@@ -69,6 +70,7 @@ func (s *Service) Close(ctx context.Context, p *auth.Principal, electionID int64
 }
 
 func (s *Service) close(ctx context.Context, electionID, actor int64) error {
+	defer s.forgetPaper(electionID)
 	var e store.Election
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -109,6 +111,7 @@ func (s *Service) Declare(ctx context.Context, p *auth.Principal, electionID int
 }
 
 func (s *Service) declare(ctx context.Context, electionID, actor int64) error {
+	defer s.forgetPaper(electionID)
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		e, err := tx.LockElection(ctx, electionID)
 		if err != nil {

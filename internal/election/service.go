@@ -57,6 +57,7 @@ type Service struct {
 	cfg    Config
 	log    *slog.Logger
 	leaves leafCache
+	papers paperCache
 }
 
 // New returns the service. mailer and scheduler are usually a

@@ -216,6 +216,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Settings) (s
 // opens, the close may still be moved while voting is open, and after the
 // count only the wording and the declaration time may change.
 func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Settings) (store.Election, error) {
+	defer s.forgetPaper(id)
 	if err := requireOfficer(p); err != nil {
 		return store.Election{}, err
 	}

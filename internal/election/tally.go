@@ -31,6 +31,7 @@ const envelopeBatch = 2000
 // the length of this call. lastTrustee, if not 0, is the trustee whose
 // share completed the threshold and was used in memory only.
 func (s *Service) tally(ctx context.Context, e store.Election, private []byte, actor, lastTrustee int64) error {
+	defer s.forgetPaper(e.ID)
 	started := time.Now()
 	opener, err := ballot.NewOpener(private)
 	clear(private)

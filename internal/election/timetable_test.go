@@ -77,7 +77,7 @@ func TestTimetableRunsItself(t *testing.T) {
 	})
 }
 
-func mustElection(t *testing.T, f *fixture, id int64) store.Election {
+func mustElection(t testing.TB, f *fixture, id int64) store.Election {
 	t.Helper()
 	e, err := f.db.ElectionByID(f.ctx, id)
 	if err != nil {

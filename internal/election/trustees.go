@@ -46,6 +46,7 @@ type KeyInput struct {
 // (SealShare); voting cannot open until every trustee has. Running it again
 // before voting opens replaces the key and every share.
 func (s *Service) SetUpKey(ctx context.Context, p *auth.Principal, electionID int64, in KeyInput) error {
+	defer s.forgetPaper(electionID)
 	if err := requireOfficer(p); err != nil {
 		return err
 	}

@@ -194,19 +194,6 @@ func (tx *Tx) LockElection(ctx context.Context, id int64) (Election, error) {
 	return e, one(err)
 }
 
-// ElectionForCast reads what a cast needs and, on PostgreSQL, holds a
-// shared lock on the election's row: casts do not wait for each other, but
-// closing the ballot waits until every cast in flight has committed, so no
-// envelope lands after the close.
-func (tx *Tx) ElectionForCast(ctx context.Context, id int64) (Election, error) {
-	q := `SELECT ` + electionColumns + ` FROM elections WHERE id = ?`
-	if tx.db.Engine == Postgres {
-		q += ` FOR SHARE`
-	}
-	e, err := scanElection(tx.QueryRow(ctx, q, id))
-	return e, one(err)
-}
-
 // ElectionFilter narrows the list of elections.
 type ElectionFilter struct {
 	Statuses  []string // empty: all

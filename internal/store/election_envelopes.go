@@ -14,19 +14,6 @@ type Envelope struct {
 	Ciphertext []byte
 }
 
-// InsertEnvelope stores a voter's first envelope (ErrConflict if they
-// already have one).
-func (tx *Tx) InsertEnvelope(ctx context.Context, electionID, personID int64, ciphertext []byte) error {
-	_, err := tx.Exec(ctx, `INSERT INTO election_envelopes (election_id, person_id, ciphertext) VALUES (?, ?, ?)`, electionID, personID, ciphertext)
-	return err
-}
-
-// ReplaceEnvelope overwrites a voter's envelope with a new one, where the
-// election lets voters change their vote.
-func (tx *Tx) ReplaceEnvelope(ctx context.Context, electionID, personID int64, ciphertext []byte) error {
-	return affectOne(tx.Exec(ctx, `UPDATE election_envelopes SET ciphertext = ? WHERE election_id = ? AND person_id = ?`, ciphertext, electionID, personID))
-}
-
 // CountEnvelopes counts an election's envelopes.
 func (db *DB) CountEnvelopes(ctx context.Context, electionID int64) (int, error) {
 	var n int

@@ -176,12 +176,6 @@ func (tx *Tx) LockRollEntry(ctx context.Context, electionID, personID int64) (Ro
 	return e, one(err)
 }
 
-// MarkVoted sets a voter's voted mark; it fails with ErrNotFound unless the
-// mark was unset, so a mark is set once.
-func (tx *Tx) MarkVoted(ctx context.Context, electionID, personID int64) error {
-	return affectOne(tx.Exec(ctx, `UPDATE election_roll SET voted = TRUE WHERE election_id = ? AND person_id = ? AND voted = FALSE`, electionID, personID))
-}
-
 // AddToRoll puts a person on the roll by hand (ErrConflict if already on it).
 func (tx *Tx) AddToRoll(ctx context.Context, electionID, personID, unitID int64) error {
 	_, err := tx.Exec(ctx, `INSERT INTO election_roll (election_id, person_id, unit_id, added_by_hand, voted) VALUES (?, ?, ?, TRUE, FALSE)`,

@@ -1,0 +1,151 @@
+package election_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"quorum/internal/auth"
+	"quorum/internal/ballot"
+	"quorum/internal/store"
+	"quorum/internal/testkit"
+)
+
+// benchEngines runs a benchmark on SQLite and, when configured, PostgreSQL.
+func benchEngines(b *testing.B, fn func(b *testing.B, db *store.DB)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, testkit.SQLite(b)) })
+	b.Run("postgres", func(b *testing.B) { fn(b, testkit.Postgres(b)) })
+}
+
+// bulkVoters puts n new people straight on an open election's roll and
+// returns their ids.
+func bulkVoters(b *testing.B, f *fixture, electionID int64, n int, voted bool) []int64 {
+	b.Helper()
+	prefix := nextSlug("bulk")
+	people := make([][]any, n)
+	for i := range people {
+		people[i] = []any{fmt.Sprintf("Voter %d", i), fmt.Sprintf("%s-%d@example.org", prefix, i), fmt.Sprintf("%s-%d", prefix, i)}
+	}
+	var ids []int64
+	f.tx(func(tx *store.Tx) error {
+		if err := tx.BulkInsert(f.ctx, "people", []string{"name", "email", "slug"}, people); err != nil {
+			return err
+		}
+		rows, err := tx.Query(f.ctx, `SELECT id FROM people WHERE slug LIKE ? ORDER BY id`, prefix+"-%")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		roll := make([][]any, len(ids))
+		for i, id := range ids {
+			roll[i] = []any{electionID, id, f.branch, false, voted}
+		}
+		return tx.BulkInsert(f.ctx, "election_roll", []string{"election_id", "person_id", "unit_id", "added_by_hand", "voted"}, roll)
+	})
+	return ids
+}
+
+// BenchmarkCast measures acknowledged casts per second: many voters at
+// once, each sealing and storing one ballot with its receipt.
+func BenchmarkCast(b *testing.B) {
+	benchEngines(b, func(b *testing.B, db *store.DB) {
+		f := newFixture(b, db)
+		e, cs, _ := f.election(electionOptions{})
+		f.voters(1)
+		f.open(e)
+		ids := bulkVoters(b, f, e.ID, b.N, false)
+		var next atomic.Int64
+		b.SetParallelism(32) // 32 voters per CPU in flight
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			rng := rand.New(rand.NewPCG(uint64(next.Load()), 7))
+			for pb.Next() {
+				id := ids[next.Add(1)-1]
+				if _, err := f.svc.Cast(f.ctx, &auth.Principal{PersonID: id}, e.ID, randomRanking(rng, cs)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "casts/s")
+	})
+}
+
+// BenchmarkCloseAndCount100k measures the close of 100,000 envelopes:
+// rebuilding the key, opening every envelope on every core, the shuffle,
+// storing the ballots, deleting the envelopes, scrubbing and the count.
+// Run it with -benchtime=1x: setting up 100,000 sealed envelopes takes
+// longer than the close.
+func BenchmarkCloseAndCount100k(b *testing.B) {
+	const envelopes = 100_000
+	benchEngines(b, func(b *testing.B, db *store.DB) {
+		for range b.N {
+			b.StopTimer()
+			f := newFixture(b, db, fixtureOptions{demo: true})
+			e, cs, _ := f.election(electionOptions{demo: true, seats: 2})
+			f.voters(1)
+			f.open(e)
+			e = mustElection(b, f, e.ID)
+			ids := bulkVoters(b, f, e.ID, envelopes, true)
+			sealed := sealMany(b, e, cs, len(ids))
+			rows := make([][]any, len(ids))
+			for i, id := range ids {
+				rows[i] = []any{e.ID, id, sealed[i]}
+			}
+			f.tx(func(tx *store.Tx) error {
+				return tx.BulkInsert(f.ctx, "election_envelopes", []string{"election_id", "person_id", "ciphertext"}, rows)
+			})
+			b.StartTimer()
+			if err := f.svc.Close(f.ctx, f.ro, e.ID); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			if n := f.count(`SELECT COUNT(*) FROM election_ballots WHERE election_id = ?`, e.ID); n != envelopes {
+				b.Fatalf("%d ballots after the close", n)
+			}
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(envelopes*b.N)/b.Elapsed().Seconds(), "envelopes/s")
+	})
+}
+
+// sealMany seals n random ballots on every core.
+func sealMany(b *testing.B, e store.Election, cs []store.Candidate, n int) [][]byte {
+	out := make([][]byte, n)
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 11))
+			for i := w; i < n; i += workers {
+				tr, err := ballot.NewTracker()
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				out[i], err = ballot.SealPadded(e.PublicKey, e.ID, ballot.Ballot{Ranking: randomRanking(rng, cs), Tracker: tr}, len(cs))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
