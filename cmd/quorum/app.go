@@ -28,6 +28,9 @@ type app struct {
 	queue  *jobs.Queue
 	runner *jobs.Runner
 	web    *web.Server
+	// demoElections makes election services on other clocks, for loading
+	// the demo's past elections.
+	demoElections func(clock func() time.Time) *election.Service
 }
 
 // newApp wires every service on an open, migrated database.
@@ -44,7 +47,10 @@ func newApp(cfg config.Config, db *store.DB, log *slog.Logger, demo bool) (*app,
 		return nil, err
 	}
 	authSvc := &auth.Service{DB: db, Mail: mailer, BaseURL: cfg.BaseURL, Issuer: cfg.SiteName}
-	elections := election.New(db, mailer.svc, queue, election.Config{BaseURL: cfg.BaseURL, AllowDemoShares: demo, Logger: log})
+	newElections := func(clock func() time.Time) *election.Service {
+		return election.New(db, mailer.svc, queue, election.Config{BaseURL: cfg.BaseURL, AllowDemoShares: demo, Logger: log, Now: clock})
+	}
+	elections := newElections(nil)
 	elections.Register(runner)
 	orgSvc := &org.Service{DB: db}
 	var code func(time.Time) string
@@ -58,7 +64,7 @@ func newApp(cfg config.Config, db *store.DB, log *slog.Logger, demo bool) (*app,
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, db: db, log: log, queue: queue, runner: runner, web: srv}, nil
+	return &app{cfg: cfg, db: db, log: log, queue: queue, runner: runner, web: srv, demoElections: newElections}, nil
 }
 
 // listen opens the server's socket, so the caller can print the address

@@ -13,6 +13,7 @@ import (
 
 	"quorum/internal/auth"
 	"quorum/internal/demo"
+	"quorum/internal/election"
 	"quorum/internal/store"
 )
 
@@ -74,15 +75,15 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer db.Close()
 
-	logins, err := loadDemo(ctx, db, *seed, time.Now())
-	if err != nil {
-		fmt.Fprintf(stderr, "quorum: demo data: %v\n", err)
-		return exitFail
-	}
 	log := newLogger(cfg.LogLevel, stderr)
 	a, err := newApp(cfg, db, log, true)
 	if err != nil {
 		fmt.Fprintf(stderr, "quorum: %v\n", err)
+		return exitFail
+	}
+	logins, err := loadDemo(ctx, db, a.demoElections, *seed, time.Now())
+	if err != nil {
+		fmt.Fprintf(stderr, "quorum: demo data: %v\n", err)
 		return exitFail
 	}
 	ln, err := a.listen()
@@ -100,7 +101,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // loadDemo fills the database and creates a log-in for each role.
-func loadDemo(ctx context.Context, db *store.DB, seed int64, today time.Time) ([]demoLogin, error) {
+func loadDemo(ctx context.Context, db *store.DB, elections func(clock func() time.Time) *election.Service, seed int64, today time.Time) ([]demoLogin, error) {
 	sum, err := demo.Load(ctx, db, demo.Options{Seed: seed, Today: today})
 	if err != nil {
 		return nil, err
@@ -152,7 +153,13 @@ func loadDemo(ctx context.Context, db *store.DB, seed int64, today time.Time) ([
 		}
 		return nil
 	})
-	return logins, err
+	if err != nil {
+		return nil, err
+	}
+	if err := loadDemoElections(ctx, db, elections, sum, seed, today); err != nil {
+		return nil, fmt.Errorf("demo elections: %w", err)
+	}
+	return logins, nil
 }
 
 // demoCode is the current second-factor code of the demo key.

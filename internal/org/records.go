@@ -96,7 +96,8 @@ type OfficeInput struct {
 }
 
 // PublicOffices are the offices Quorum knows, in display order.
-var PublicOffices = []string{"Councillor", "Mayor", "MP", "MSP", "MS", "MEP", "Police and crime commissioner", "Peer"}
+var PublicOffices = []string{"councillor", "mayor", "Member of Parliament", "Member of the Scottish Parliament", "Member of the Senedd",
+	"Member of the European Parliament", "police and crime commissioner", "peer"}
 
 // AddOffice records that a person holds a public office.
 func (s *Service) AddOffice(ctx context.Context, p *auth.Principal, personID int64, in OfficeInput) error {

@@ -84,7 +84,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 				return url.Values{"unit": {"riverside"}, "number": {"N-" + role}, "mtype": {"full"}, "start_date": {"2024-01-15"}}
 			}, admin},
 			{"POST", "/admin/people/" + admID + "/offices", func(string) url.Values {
-				return url.Values{"office": {"Councillor"}, "authority": {"Riverside Borough Council"}, "office_start": {"2022-05-05"}}
+				return url.Values{"office": {"councillor"}, "authority": {"Riverside Borough Council"}, "office_start": {"2022-05-05"}}
 			}, admin},
 			{"GET", "/elections", nil, everyone},
 			{"GET", "/admin/elections/new", nil, officers},
@@ -158,7 +158,7 @@ func TestPersonRecordsShowOnTheirPages(t *testing.T) {
 		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "existing unit") {
 			t.Fatalf("bad membership: %d", rec.Code)
 		}
-		rec = s.do("admin", "POST", "/admin/people/"+id+"/offices", url.Values{"office": {"Councillor"}, "authority": {"Riverside Borough Council"}})
+		rec = s.do("admin", "POST", "/admin/people/"+id+"/offices", url.Values{"office": {"councillor"}, "authority": {"Riverside Borough Council"}})
 		if rec.Code != http.StatusSeeOther {
 			t.Fatalf("add office: %d", rec.Code)
 		}
