@@ -63,10 +63,11 @@ func votingOpen(e store.Election, now time.Time) error {
 // spare the sealing for a cast that would be refused; the transaction
 // checks again and alone decides.
 func (s *Service) cast(ctx context.Context, electionID, personID int64, ranking []int64, linkHash string) (Receipt, error) {
-	e, candidates, err := s.ballotPaper(ctx, electionID)
+	paper, err := s.ballotPaper(ctx, electionID)
 	if err != nil {
 		return Receipt{}, err
 	}
+	e, candidates := paper.election, paper.candidates
 	if err := votingOpen(e, s.now()); err != nil {
 		return Receipt{}, err
 	}
@@ -87,7 +88,10 @@ func (s *Service) cast(ctx context.Context, electionID, personID int64, ranking 
 	if err != nil {
 		return Receipt{}, err
 	}
-	envelope, err := ballot.SealPadded(e.PublicKey, electionID, ballot.Ballot{Ranking: ranking, Tracker: tracker}, len(candidates))
+	if paper.sealer == nil {
+		return Receipt{}, ErrKeyNotReady
+	}
+	envelope, err := paper.sealer.SealPadded(electionID, ballot.Ballot{Ranking: ranking, Tracker: tracker}, len(candidates))
 	if err != nil {
 		return Receipt{}, fmt.Errorf("seal ballot: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"quorum/internal/ballot"
 	"quorum/internal/store"
 )
 
@@ -19,6 +20,7 @@ const paperTTL = 2 * time.Second
 type cachedPaper struct {
 	election   store.Election
 	candidates []store.Candidate
+	sealer     *ballot.Sealer // nil until the key is set up
 	loaded     time.Time
 }
 
@@ -27,22 +29,29 @@ type paperCache struct {
 	papers map[int64]cachedPaper
 }
 
-// ballotPaper returns an election and its candidates, from the cache when
+// ballotPaper returns an election, its candidates and a sealer for its
+// key (parsing the key costs more than sealing), from the cache when
 // fresh. Callers must not modify what it returns.
-func (s *Service) ballotPaper(ctx context.Context, electionID int64) (store.Election, []store.Candidate, error) {
+func (s *Service) ballotPaper(ctx context.Context, electionID int64) (cachedPaper, error) {
 	s.papers.mu.Lock()
 	p, ok := s.papers.papers[electionID]
 	s.papers.mu.Unlock()
 	if ok && time.Since(p.loaded) < paperTTL {
-		return p.election, p.candidates, nil
+		return p, nil
 	}
 	e, err := s.db.ElectionByID(ctx, electionID)
 	if err != nil {
-		return e, nil, err
+		return p, err
 	}
 	cs, err := s.db.CandidatesOf(ctx, electionID)
 	if err != nil {
-		return e, nil, err
+		return p, err
+	}
+	p = cachedPaper{election: e, candidates: cs, loaded: time.Now()}
+	if len(e.PublicKey) > 0 {
+		if p.sealer, err = ballot.NewSealer(e.PublicKey); err != nil {
+			return p, err
+		}
 	}
 	s.papers.mu.Lock()
 	defer s.papers.mu.Unlock()
@@ -54,8 +63,8 @@ func (s *Service) ballotPaper(ctx context.Context, electionID int64) (store.Elec
 			delete(s.papers.papers, id)
 		}
 	}
-	s.papers.papers[electionID] = cachedPaper{election: e, candidates: cs, loaded: time.Now()}
-	return e, cs, nil
+	s.papers.papers[electionID] = p
+	return p, nil
 }
 
 // forgetPaper drops an election from the cache after this node changed it.
