@@ -1,0 +1,83 @@
+package e2e
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestMemberVotesInTheDemo signs in as the demo's member, ranks three
+// candidates with the buttons of the enhanced ballot paper, checks the
+// review, confirms and is shown a tracker; then visits the declared
+// by-election's result and bulletin board.
+func TestMemberVotesInTheDemo(t *testing.T) {
+	base, banner := demoServer(t)
+	m := regexp.MustCompile(`Member\s+(\S+@\S+)`).FindStringSubmatch(banner)
+	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
+	if m == nil || pw == nil {
+		t.Fatalf("no member log-in in the banner:\n%s", banner)
+	}
+	ctx := browser(t)
+	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	must("sign in", chromedp.Navigate(base+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), m[1]),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), pw[1]),
+		chromedp.Submit(chromedp.CSS("#f-password")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+
+	must("open the elections", chromedp.Navigate(base+"/elections?show=open"), chromedp.WaitVisible(chromedp.CSS("table")))
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table a").getAttribute("href")`))
+	if err != nil || !strings.HasPrefix(href, "/elections/") {
+		t.Fatalf("no open election listed: %q %v", href, err)
+	}
+	must("open the ballot paper", chromedp.Navigate(base+href+"/vote"), chromedp.WaitVisible(chromedp.CSS(".ballot-list.enhanced")))
+	checkAccessible(t, ctx, "ballot paper")
+	names, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".ballot-row .ballot-name")).map(n => n.textContent)`))
+	if err != nil || len(names) < 3 {
+		t.Fatalf("candidates on the paper: %v %v", names, err)
+	}
+	// Rank the third, then the first, then the second; move the second up.
+	click := func(sel string) {
+		t.Helper()
+		must("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	}
+	click(`.ballot-row:nth-child(3) .rank-add`)
+	first := names[2]
+	// After ranking, the ranked row moves to the top; the unranked keep their order.
+	click(`.ballot-row:nth-child(2) .rank-add`) // names[0]
+	click(`.ballot-row:nth-child(3) .rank-add`) // names[1]
+	click(`.ballot-row:nth-child(3) .rank-up`)  // names[1] above names[0]
+	order, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".ballot-row.is-ranked .ballot-name")).map(n => n.textContent)`))
+	if err != nil || len(order) != 3 || order[0] != first || order[1] != names[1] || order[2] != names[0] {
+		t.Fatalf("ranked order %q, want %q, %q, %q", order, first, names[1], names[0])
+	}
+	must("check the vote", chromedp.Submit(chromedp.CSS(".ballot button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("ol.review")))
+	review, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("ol.review li")).map(n => n.textContent)`))
+	if err != nil || strings.Join(review, "|") != strings.Join(order, "|") {
+		t.Fatalf("review shows %q, want %q", review, order)
+	}
+	checkAccessible(t, ctx, "review page")
+	must("confirm", chromedp.Click(chromedp.CSS(`form[action$="/confirm"] button`)), chromedp.WaitVisible(chromedp.CSS("#tracker")))
+	tracker, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#tracker")))
+	if err != nil || !regexp.MustCompile(`^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$`).MatchString(strings.TrimSpace(tracker)) {
+		t.Fatalf("tracker %q %v", tracker, err)
+	}
+	checkAccessible(t, ctx, "receipt")
+
+	must("the by-election's result", chromedp.Navigate(base+"/elections?show=past"), chromedp.WaitVisible(chromedp.CSS("table")))
+	past, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table a").getAttribute("href")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	must("result page", chromedp.Navigate(base+past+"/result"), chromedp.WaitVisible(chromedp.CSS("svg")))
+	checkAccessible(t, ctx, "result page")
+	must("bulletin board", chromedp.Navigate(base+past+"/board"), chromedp.WaitVisible(chromedp.CSS("table")))
+	checkAccessible(t, ctx, "bulletin board")
+}
