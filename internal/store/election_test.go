@@ -17,9 +17,9 @@ func TestElectionRowsRoundTrip(t *testing.T) {
 		ctx := context.Background()
 		at := time.Date(2026, 5, 1, 9, 30, 0, 0, time.UTC)
 		e := store.Election{Title: "Treasurer", Slug: "treasurer", Seats: 1, Method: "irv",
-			Quotas:      []store.ElectionQuota{{Attribute: "gender", Value: "woman", Min: 1}},
-			Rules:       []store.ElectorateRule{{Kind: store.RuleMembers, UnitTypes: []string{"branch"}, JoinedBefore: "2025-11-01"}},
-			BallotOpen:  at, BallotClose: at.Add(72 * time.Hour), AllowVoteChange: true, CreatedAt: at}
+			Quotas:     []store.ElectionQuota{{Attribute: "gender", Value: "woman", Min: 1}},
+			Rules:      []store.ElectorateRule{{Kind: store.RuleMembers, UnitTypes: []string{"branch"}, JoinedBefore: "2025-11-01"}},
+			BallotOpen: at, BallotClose: at.Add(72 * time.Hour), AllowVoteChange: true, CreatedAt: at}
 		var id int64
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			var err error
