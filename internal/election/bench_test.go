@@ -3,6 +3,8 @@ package election_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -88,9 +90,13 @@ func BenchmarkCast(b *testing.B) {
 // rebuilding the key, opening every envelope on every core, the shuffle,
 // storing the ballots, deleting the envelopes, scrubbing and the count.
 // Run it with -benchtime=1x: setting up 100,000 sealed envelopes takes
-// longer than the close.
+// longer than the close. QUORUM_BENCH_ENVELOPES sets another number (e.g.
+// 500000 for the electorate).
 func BenchmarkCloseAndCount100k(b *testing.B) {
-	const envelopes = 100_000
+	envelopes := 100_000
+	if n, err := strconv.Atoi(os.Getenv("QUORUM_BENCH_ENVELOPES")); err == nil && n > 0 {
+		envelopes = n
+	}
 	benchEngines(b, func(b *testing.B, db *store.DB) {
 		for range b.N {
 			b.StopTimer()

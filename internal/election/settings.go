@@ -190,11 +190,12 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Settings) (s
 	if err := fieldErrs(in.validate()); err != nil {
 		return store.Election{}, err
 	}
-	e := in.apply(store.Election{Status: store.ElectionDraft, CreatedBy: p.PersonID, CreatedAt: s.now()})
+	var e store.Election
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := checkLinks(ctx, tx, in); err != nil {
+		if err := checkLinks(ctx, tx, &in); err != nil {
 			return err
 		}
+		e = in.apply(store.Election{Status: store.ElectionDraft, CreatedBy: p.PersonID, CreatedAt: s.now()})
 		id, err := tx.CreateElection(ctx, e)
 		if errors.Is(err, store.ErrConflict) {
 			return FieldErrors{"slug": "Another election already uses this web address"}
@@ -233,7 +234,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Se
 		if err := fieldErrs(lockedFields(old, in, s.now())); err != nil {
 			return err
 		}
-		if err := checkLinks(ctx, tx, in); err != nil {
+		if err := checkLinks(ctx, tx, &in); err != nil {
 			return err
 		}
 		e = in.apply(old)
@@ -333,8 +334,9 @@ func stageIndex(status string) int {
 	return -1
 }
 
-// checkLinks checks that the body and section exist and belong together.
-func checkLinks(ctx context.Context, tx *store.Tx, in Settings) error {
+// checkLinks checks that the body and section exist and belong together,
+// and fills in the body of a section given alone.
+func checkLinks(ctx context.Context, tx *store.Tx, in *Settings) error {
 	if in.SectionID != 0 {
 		sec, err := tx.SectionByID(ctx, in.SectionID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -346,6 +348,7 @@ func checkLinks(ctx context.Context, tx *store.Tx, in Settings) error {
 		if in.BodyID != 0 && sec.BodyID != in.BodyID {
 			return FieldErrors{"section": "This section belongs to another body"}
 		}
+		in.BodyID = sec.BodyID
 	}
 	if in.BodyID != 0 {
 		if _, err := tx.BodyByID(ctx, in.BodyID); errors.Is(err, store.ErrNotFound) {

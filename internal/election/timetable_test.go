@@ -115,6 +115,29 @@ func TestSettingsValidationAndLocks(t *testing.T) {
 			t.Fatal("a malformed quota was accepted")
 		}
 
+		// A section given alone brings its body; a wrong pair is refused.
+		var bodyID, otherBody, sectionID int64
+		f.tx(func(tx *store.Tx) error {
+			var err error
+			if bodyID, err = tx.CreateBody(f.ctx, store.Body{Name: "NEC", Slug: "nec"}); err != nil {
+				return err
+			}
+			if otherBody, err = tx.CreateBody(f.ctx, store.Body{Name: "NPF", Slug: "npf"}); err != nil {
+				return err
+			}
+			sectionID, err = tx.CreateSection(f.ctx, store.Section{BodyID: bodyID, Name: "CLP section", Seats: 9})
+			return err
+		})
+		withSection := election.Settings{Title: "CLP section", Slug: "clp-section", Seats: 9, SectionID: sectionID}
+		got, err := f.svc.Create(f.ctx, f.ro, withSection)
+		if err != nil || got.BodyID != bodyID || got.Method != "scottish-stv" {
+			t.Fatalf("election for a section: %+v %v", got, err)
+		}
+		withSection.Slug, withSection.BodyID = "clp-section-2", otherBody
+		if _, err := f.svc.Create(f.ctx, f.ro, withSection); err == nil {
+			t.Fatal("a section of another body was accepted")
+		}
+
 		e, cs, _ := f.election(electionOptions{})
 		dup := election.SettingsOf(e)
 		dup.Title = "Another"
