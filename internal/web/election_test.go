@@ -152,6 +152,17 @@ func TestElectionFromSetUpToBulletinBoard(t *testing.T) {
 			t.Fatalf(".blt starts %q", blt.Body.String()[:20])
 		}
 		expect(t, s.do("member", "GET", base+"/scrutiny", nil), http.StatusForbidden, "a member on the scrutiny page")
+		api := s.do("anonymous", "GET", "/api/v1/elections", nil).Body.String()
+		idm := regexp.MustCompile(`"id": (\d+)`).FindStringSubmatch(api)
+		if idm == nil {
+			t.Fatalf("the API lists no election: %s", api)
+		}
+		one := s.do("anonymous", "GET", "/api/v1/elections/"+idm[1], nil).Body.String()
+		for _, want := range []string{`"elected": [`, `"Ada"`, `"voted": 4`, `"merkle_root"`, `"ballot_close"`} {
+			if !strings.Contains(one, want) {
+				t.Errorf("the election's JSON lacks %s: %s", want, one)
+			}
+		}
 		rc := s.do("scrutineer", "GET", base+"/scrutiny?recount=1", nil)
 		if !strings.Contains(rc.Body.String(), "The recount agrees") {
 			t.Fatalf("recount: %.1500s", rc.Body.String())

@@ -12,6 +12,9 @@ func (s *Server) electionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /elections/{slug}/ballots.blt", s.electionDownload)
 	mux.HandleFunc("GET /elections/{slug}/ballots.json", s.electionDownload)
 
+	mux.HandleFunc("GET /api/v1/elections", s.apiElections)
+	mux.HandleFunc("GET /api/v1/elections/{id}", s.apiElection)
+
 	// Voting: signed in, or through a one-time ballot link.
 	mux.HandleFunc("GET /elections/{slug}/vote", s.voteForm)
 	mux.HandleFunc("POST /elections/{slug}/vote", s.voteReview)
