@@ -19,10 +19,9 @@ import (
 // Comment limits and spam defences.
 const (
 	maxCommentBytes = 5000
-	// commentsPerWindow comments from one address (network or e-mail) per
-	// commentWindow are accepted; more are refused.
-	commentsPerWindow = 5
-	commentWindow     = 10 * time.Minute
+	// Config.CommentsPerWindow comments from one address (network or
+	// e-mail) per commentWindow are accepted; more are refused.
+	commentWindow = 10 * time.Minute
 	// flagsToHold reports from different people send an approved comment
 	// back to the moderators.
 	flagsToHold = 3
@@ -109,7 +108,7 @@ func (s *Service) PostComment(ctx context.Context, p *auth.Principal, reportID i
 		return CommentResult{}, err
 	}
 	for _, key := range []string{"comment-ip:" + in.Client, "comment-email:" + in.Email} {
-		ok, err := s.DB.Hit(ctx, key, commentsPerWindow, commentWindow, s.now())
+		ok, err := s.DB.Hit(ctx, key, s.cfg.CommentsPerWindow, commentWindow, s.now())
 		if err != nil {
 			return CommentResult{}, err
 		}

@@ -64,6 +64,9 @@ type Config struct {
 	TLSConfig *tls.Config
 	// PublicComments lets visitors who are not signed in comment.
 	PublicComments bool
+	// CommentsPerWindow limits the comments accepted from one network
+	// address or e-mail address in ten minutes (default 5).
+	CommentsPerWindow int
 	// NewsletterBatch is how many recipients one job sends to over one
 	// SMTP connection (default 200).
 	NewsletterBatch int
@@ -94,6 +97,9 @@ func NewService(ctx context.Context, db *store.DB, queue *jobs.Queue, mailer Mai
 		cfg.SiteName = "Quorum"
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.CommentsPerWindow <= 0 {
+		cfg.CommentsPerWindow = 5
+	}
 	if cfg.NewsletterBatch <= 0 {
 		cfg.NewsletterBatch = 200
 	}

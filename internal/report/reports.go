@@ -179,6 +179,10 @@ func (s *Service) BodiesFor(ctx context.Context, p *auth.Principal) ([]store.Bod
 // CreateReport saves a new draft written by p.
 func (s *Service) CreateReport(ctx context.Context, p *auth.Principal, in ReportInput) (store.Report, error) {
 	in.normalise()
+	if in.BodyID == 0 && p.SignedIn() {
+		// No body chosen yet: say so with the form's other errors.
+		return store.Report{}, orNil(in.validate())
+	}
 	if err := s.canWrite(ctx, p, in.BodyID); err != nil {
 		return store.Report{}, err
 	}

@@ -102,8 +102,13 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
 	if strings.TrimSpace(in.Trap) != "" {
 		return nil // a robot
 	}
-	for _, key := range []string{"subscribe-ip:" + in.Client, "subscribe-email:" + email} {
-		ok, err := s.DB.Hit(ctx, key, 5, time.Hour, s.now())
+	// Many people may share one network address (a stall at conference
+	// on its Wi-Fi); one e-mail address needs few links.
+	for _, l := range []struct {
+		key   string
+		limit int
+	}{{"subscribe-ip:" + in.Client, 30}, {"subscribe-email:" + email, 5}} {
+		ok, err := s.DB.Hit(ctx, l.key, l.limit, time.Hour, s.now())
 		if err != nil {
 			return err
 		}
@@ -134,7 +139,7 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
 		}
 		if sub.Status == store.SubscriberConfirmed {
 			// Following one more thing needs the address's owner to say so.
-			link := fmt.Sprintf("%s/subscriptions/confirm/%s?follow=%s", s.cfg.BaseURL, sub.Token, in.Follow)
+			link := fmt.Sprintf("%s/subscriptions/%s/confirm?follow=%s", s.cfg.BaseURL, sub.Token, in.Follow)
 			_, err := s.Mail.SendTx(ctx, tx, mail.Message{To: email, Subject: "Confirm: follow " + what,
 				Text: fmt.Sprintf("Someone, probably you, asked for %s to be sent to this address by %s.\n\nTo confirm, open this link:\n%s\n\nIf it was not you, do nothing: nothing changes.\n\nManage what you receive: %s/subscriptions/%s\n",
 					what, s.cfg.SiteName, link, s.cfg.BaseURL, sub.Token)})
@@ -143,7 +148,7 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
 		if err := tx.AddSubscription(ctx, sub.ID, in.Follow.Scope, in.Follow.TargetID, now); err != nil {
 			return err
 		}
-		link := fmt.Sprintf("%s/subscriptions/confirm/%s", s.cfg.BaseURL, sub.Token)
+		link := fmt.Sprintf("%s/subscriptions/%s/confirm", s.cfg.BaseURL, sub.Token)
 		_, err = s.Mail.SendTx(ctx, tx, mail.Message{To: email, Subject: "Confirm your subscription to " + s.cfg.SiteName,
 			Text: fmt.Sprintf("Someone, probably you, asked for %s to be sent to this address by %s.\n\nTo confirm, open this link:\n%s\n\nUntil you do, nothing else will be sent. If it was not you, do nothing.\n",
 				what, s.cfg.SiteName, link)})
@@ -285,7 +290,7 @@ func (s *Service) ImportSubscribers(ctx context.Context, p *auth.Principal, r io
 				continue
 			}
 			res.AskedToConfirm++
-			link := fmt.Sprintf("%s/subscriptions/confirm/%s", s.cfg.BaseURL, sub.Token)
+			link := fmt.Sprintf("%s/subscriptions/%s/confirm", s.cfg.BaseURL, sub.Token)
 			if _, err := s.Mail.SendTx(ctx, tx, mail.Message{To: email, Subject: "Please confirm: reports from " + s.cfg.SiteName,
 				Text: fmt.Sprintf("Your address was added to the list of people who receive reports from %s.\n\nTo start receiving them, confirm with this link:\n%s\n\nIf you do nothing, you will not be sent anything else.\n", s.cfg.SiteName, link)}); err != nil {
 				return err

@@ -3,9 +3,9 @@ package report_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,7 +18,7 @@ import (
 	"quorum/internal/testkit"
 )
 
-var confirmLink = regexp.MustCompile(`https://party\.example/subscriptions/confirm/([a-z0-9]+)(\?follow=\S+)?`)
+var confirmLink = regexp.MustCompile(`https://party\.example/subscriptions/([a-z0-9]+)/confirm(\?follow=\S+)?`)
 
 // lastLink finds the confirmation link of the newest message to an address.
 func (e *env) lastLink(to string) (token, follow string) {
@@ -139,7 +139,9 @@ func (e *env) subscribe(email, status string, follows ...report.Follow) string {
 	for _, f := range follows {
 		row.Follows = append(row.Follows, store.Subscription{Scope: f.Scope, TargetID: f.TargetID})
 	}
-	err := e.db.InTx(e.ctx, func(tx *store.Tx) error { return tx.BulkAddSubscribers(e.ctx, []store.NewSubscriberRow{row}, e.clock.Now()) })
+	err := e.db.InTx(e.ctx, func(tx *store.Tx) error {
+		return tx.BulkAddSubscribers(e.ctx, []store.NewSubscriberRow{row}, e.clock.Now())
+	})
 	if err != nil {
 		e.t.Fatal(err)
 	}

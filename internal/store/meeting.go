@@ -172,6 +172,9 @@ type Paper struct {
 	UploadedAt  time.Time
 }
 
+// KB is the paper's size in kilobytes, rounded up, for display.
+func (p Paper) KB() int64 { return (p.Size + 1023) / 1024 }
+
 // AddPaper stores a paper.
 func (tx *Tx) AddPaper(ctx context.Context, p Paper) (int64, error) {
 	return tx.Insert(ctx, `INSERT INTO meeting_papers (meeting_id, title, filename, content_type, size, sha256, content, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

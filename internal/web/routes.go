@@ -85,6 +85,8 @@ func (s *Server) routes() http.Handler {
 
 	s.electionRoutes(mux)
 
+	s.reportRoutes(mux)
+
 	mux.HandleFunc("/", s.notFound)
 
 	csrf := http.NewCrossOriginProtection()

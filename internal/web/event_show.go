@@ -1,0 +1,107 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"time"
+
+	"quorum/internal/auth"
+	"quorum/internal/report"
+	"quorum/internal/store"
+)
+
+// eventRow is an event with its time in words, for listings.
+type eventRow struct {
+	store.Event
+	When, Kind string
+	Full       bool
+}
+
+func eventRows(es []store.Event) []eventRow {
+	out := make([]eventRow, len(es))
+	for i, e := range es {
+		out[i] = eventRow{Event: e, When: report.EventWhen(e), Kind: report.EventKindLabel(e.Kind), Full: e.Capacity > 0 && e.Booked >= e.Capacity}
+	}
+	return out
+}
+
+// eventList lists the events to come (?past=1: those gone too).
+func (s *Server) eventList(w http.ResponseWriter, r *http.Request) {
+	from := s.Now()
+	past := r.URL.Query().Get("past") != ""
+	if past {
+		from = time.Time{}
+	}
+	es, err := s.Reports.Events(r.Context(), from, queryInt64(r, "body"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := principalOf(r)
+	s.renderReports(w, r, http.StatusOK, "event_list", &page{Title: "Events", Data: map[string]any{
+		"Events": eventRows(es), "Past": past, "CanCreate": p.Can(auth.ManageEvents, auth.Target{}) || hasBodyGrant(p),
+	}}, headInfo{Canonical: s.absURL("/events"), CalendarURL: "/events.ics"})
+}
+
+// hasBodyGrant reports whether p is the secretary of some body.
+func hasBodyGrant(p *auth.Principal) bool {
+	for _, g := range p.Grants {
+		if g.BodyID != 0 && p.Can(auth.ManageEvents, auth.Target{BodyID: g.BodyID}) {
+			return true
+		}
+	}
+	return false
+}
+
+// eventShow is an event's page with its sign-up form.
+func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) {
+	s.renderEvent(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, status int, form url.Values, fe map[string]string) {
+	pg, err := s.Reports.EventPage(r.Context(), principalOf(r), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e := pg.Event
+	p := &page{Title: e.Title, Form: form, Errors: fe, Data: map[string]any{
+		"E": pg, "When": report.EventWhen(e), "Kind": report.EventKindLabel(e.Kind), "Description": safeHTML(s.Reports.EventDescriptionHTML(e)),
+		"Over": !e.EndsAt.After(s.Now()), "Places": max(0, e.Capacity-e.Booked),
+	}}
+	s.renderReports(w, r, status, "event_show", p, headInfo{Canonical: s.absURL("/events/" + url.PathEscape(e.Slug)), Title: e.Title,
+		Description: report.EventWhen(e) + ". " + excerptText(e.Description, 200), CalendarURL: "/events/" + url.PathEscape(e.Slug) + "/calendar.ics"})
+}
+
+// eventICS is one event as a calendar file.
+func (s *Server) eventICS(w http.ResponseWriter, r *http.Request) {
+	e, err := s.DB.EventBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeICS(w, r, e.Slug+".ics", e.Title, []store.Event{e})
+}
+
+// eventCalendar is the calendar feed of events from a month ago on.
+func (s *Server) eventCalendar(w http.ResponseWriter, r *http.Request) {
+	es, err := s.Reports.Events(r.Context(), s.Now().AddDate(0, -1, 0), queryInt64(r, "body"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeICS(w, r, "events.ics", s.SiteName+" events", es)
+}
+
+func (s *Server) writeICS(w http.ResponseWriter, r *http.Request, filename, name string, es []store.Event) {
+	var buf bytes.Buffer
+	if err := s.Reports.WriteICS(&buf, name, es, s.Now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `inline; filename="`+filename+`"`)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(buf.Bytes())
+}
