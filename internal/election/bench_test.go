@@ -12,6 +12,7 @@ import (
 
 	"quorum/internal/auth"
 	"quorum/internal/ballot"
+	"quorum/internal/election"
 	"quorum/internal/store"
 	"quorum/internal/testkit"
 )
@@ -154,4 +155,66 @@ func sealMany(b *testing.B, e store.Election, cs []store.Candidate, n int) [][]b
 	}
 	wg.Wait()
 	return out
+}
+
+// BenchmarkFreezeRoll measures taking the roll of 100,000 members
+// (QUORUM_BENCH_MEMBERS sets another number): one INSERT … SELECT over the
+// memberships.
+func BenchmarkFreezeRoll(b *testing.B) {
+	members := 100_000
+	if n, err := strconv.Atoi(os.Getenv("QUORUM_BENCH_MEMBERS")); err == nil && n > 0 {
+		members = n
+	}
+	benchEngines(b, func(b *testing.B, db *store.DB) {
+		f := newFixture(b, db)
+		prefix := nextSlug("m")
+		people := make([][]any, members)
+		for i := range people {
+			people[i] = []any{fmt.Sprintf("Member %d", i), fmt.Sprintf("%s-%d", prefix, i)}
+		}
+		f.tx(func(tx *store.Tx) error {
+			if err := tx.BulkInsert(f.ctx, "people", []string{"name", "slug"}, people); err != nil {
+				return err
+			}
+			rows, err := tx.Query(f.ctx, `SELECT id FROM people WHERE slug LIKE ?`, prefix+"-%")
+			if err != nil {
+				return err
+			}
+			var ms [][]any
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				lapse := any(nil)
+				if id%10 == 0 {
+					lapse = "2025-06-30"
+				}
+				ms = append(ms, []any{id, f.branch, fmt.Sprintf("%s-%d", prefix, id), "full", "2019-04-01", lapse, "active"})
+			}
+			rows.Close()
+			return tx.BulkInsert(f.ctx, "memberships", []string{"person_id", "unit_id", "number", "type", "start_date", "lapse_date", "status"}, ms)
+		})
+		rules := []election.Rule{{Kind: election.RuleMembers, UnitTypes: []string{"branch"}}, {Kind: election.RuleOffice, Office: "councillor"}}
+		b.ResetTimer()
+		for range b.N {
+			b.StopTimer()
+			e, err := f.svc.Create(f.ctx, f.ro, election.Settings{Title: "Roll", Slug: nextSlug("roll"), Seats: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := f.svc.SetRules(f.ctx, f.ro, e.ID, rules); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			n, err := f.svc.Freeze(f.ctx, f.ro, e.ID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if want := members - members/10; int(n) < want-1 || int(n) > want+1 {
+				b.Fatalf("roll of %d, want about %d", n, want)
+			}
+		}
+		b.ReportMetric(float64(members*b.N)/b.Elapsed().Seconds(), "voters/s")
+	})
 }

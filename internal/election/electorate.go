@@ -244,6 +244,13 @@ func (s *Service) AddVoter(ctx context.Context, p *auth.Principal, electionID, p
 		} else if err != nil {
 			return err
 		}
+		if unitID != 0 {
+			if _, err := tx.UnitByID(ctx, unitID); errors.Is(err, store.ErrNotFound) {
+				return FieldErrors{"unit": "Choose an existing unit, or none"}
+			} else if err != nil {
+				return err
+			}
+		}
 		err = tx.AddToRoll(ctx, electionID, personID, unitID)
 		if errors.Is(err, store.ErrConflict) {
 			return FieldErrors{"person": "This person is already on the roll"}
