@@ -2,6 +2,7 @@ package election_test
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,6 +103,12 @@ func TestInvalidBallotsAreRefusedAndNothingStored(t *testing.T) {
 			var ib *election.InvalidBallotError
 			if !errors.Is(err, election.ErrInvalidBallot) || !errors.As(err, &ib) || ib.Choice != tc.choice {
 				t.Errorf("%s: %v", tc.name, err)
+			}
+			// The error names a position, never a candidate.
+			for _, c := range append(cs, ocs...) {
+				if strings.Contains(err.Error(), c.Name) {
+					t.Errorf("%s: the error names a candidate: %v", tc.name, err)
+				}
 			}
 		}
 		if n := f.count(`SELECT COUNT(*) FROM election_envelopes`); n != 0 {

@@ -2,6 +2,8 @@ package election_test
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -121,6 +123,7 @@ func TestWrongSharesAreNamed(t *testing.T) {
 		}
 		f.runJobsAt(e.BallotClose)
 
+		var errs []error // every error shown to a trustee, scanned for secrets below
 		tampered := bytes.Replace(roFile, []byte("Share: "), []byte("Share: 9"), 1)
 		for _, tc := range []struct {
 			name string
@@ -130,17 +133,21 @@ func TestWrongSharesAreNamed(t *testing.T) {
 			{"a damaged file", tampered},
 			{"not a share file", []byte("hello")},
 		} {
-			if _, err := f.svc.SubmitShareFile(f.ctx, f.ro, e.ID, tc.file); !errors.Is(err, election.ErrWrongShare) {
+			_, err := f.svc.SubmitShareFile(f.ctx, f.ro, e.ID, tc.file)
+			if !errors.Is(err, election.ErrWrongShare) {
 				t.Errorf("%s: %v", tc.name, err)
 			}
+			errs = append(errs, err)
 		}
 		// The returning officer's file given by the scrutineer is not theirs.
 		if _, err := f.svc.SubmitShareFile(f.ctx, f.scrut, e.ID, roFile); !errors.Is(err, election.ErrWrongShare) {
 			t.Fatalf("someone else's file: %v", err)
 		}
-		if _, err := f.svc.SubmitSharePassphrase(f.ctx, f.scrut, e.ID, "not the passphrase at all"); !errors.Is(err, election.ErrWrongPassphrase) {
+		_, err := f.svc.SubmitSharePassphrase(f.ctx, f.scrut, e.ID, "not the passphrase at all")
+		if !errors.Is(err, election.ErrWrongPassphrase) {
 			t.Fatalf("wrong passphrase: %v", err)
 		}
+		errs = append(errs, err)
 		if _, err := f.svc.SubmitSharePassphrase(f.ctx, f.ro, e.ID, scrutineerPassphrase); !errors.Is(err, election.ErrWrongShare) {
 			t.Fatalf("passphrase from a trustee with a file: %v", err)
 		}
@@ -203,7 +210,19 @@ func TestWrongSharesAreNamed(t *testing.T) {
 		if n := f.count(`SELECT COUNT(*) FROM election_ballots WHERE election_id = ?`, e.ID); n != 3 {
 			t.Fatalf("%d ballots", n)
 		}
-		assertNoSecrets(t, f, []string{scrutineerPassphrase, thirdPassphrase, "not the passphrase at all"})
+		share, _, _, err := ballot.DecodeShareFile(roFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets := []string{scrutineerPassphrase, thirdPassphrase, "not the passphrase at all", base64.StdEncoding.EncodeToString(share.Data), hex.EncodeToString(share.Data)}
+		assertNoSecrets(t, f, secrets)
+		for _, err := range errs {
+			for _, s := range secrets {
+				if strings.Contains(err.Error(), s) {
+					t.Fatalf("an error shows a secret: %v", err)
+				}
+			}
+		}
 	})
 }
 
