@@ -23,7 +23,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Org       *org.Service
 	Jobs      *jobs.Queue
-	Reports *report.Service // meetings and report-back; nil turns its pages off
+	Reports   *report.Service // meetings and report-back; nil turns its pages off
 	Elections *election.Service
 	// Location is the time zone dates and times are shown and entered in.
 	Location      *time.Location
