@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"quorum/internal/auth"
 	"quorum/internal/election"
 	"quorum/internal/store"
 )
@@ -114,15 +115,15 @@ func (s *Server) whyNot(r *http.Request, v election.View) error {
 
 // voteReview checks the paper and asks the voter to confirm it.
 func (s *Server) voteReview(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.electionPost(w, r)
+	e, allCands, ok := s.ballotOfPath(w, r)
 	if !ok {
 		return
 	}
-	cands := castable(v.Candidates)
+	cands := castable(allCands)
 	ranking, raw, problem := readBallot(r, cands)
-	paper := ballotPaper{Election: v.Election, Candidates: cands, Action: electionPath(v) + "/vote", Numbers: raw, Problem: problem}
+	paper := ballotPaper{Election: e, Candidates: cands, Action: "/elections/" + e.Slug + "/vote", Numbers: raw, Problem: problem}
 	if problem != "" {
-		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + v.Election.Title, Data: paper})
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + e.Title, Data: paper})
 		return
 	}
 	paper.Ranking = inOrder(ranking, cands)
@@ -131,24 +132,24 @@ func (s *Server) voteReview(w http.ResponseWriter, r *http.Request) {
 
 // voteCast casts the confirmed paper and shows the tracker once.
 func (s *Server) voteCast(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.electionPost(w, r)
+	e, allCands, ok := s.ballotOfPath(w, r)
 	if !ok {
 		return
 	}
-	cands := castable(v.Candidates)
+	cands := castable(allCands)
 	ranking, raw, problem := readBallot(r, cands)
 	if problem != "" {
-		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + v.Election.Title, Data: ballotPaper{
-			Election: v.Election, Candidates: cands, Action: electionPath(v) + "/vote", Numbers: raw, Problem: problem}})
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + e.Title, Data: ballotPaper{
+			Election: e, Candidates: cands, Action: "/elections/" + e.Slug + "/vote", Numbers: raw, Problem: problem}})
 		return
 	}
-	receipt, err := s.Elections.Cast(r.Context(), principalOf(r), v.Election.ID, ranking)
+	receipt, err := s.Elections.Cast(r.Context(), principalOf(r), e.ID, ranking)
 	if err != nil {
-		s.castFailed(w, r, v.Election, cands, raw, electionPath(v)+"/vote", err)
+		s.castFailed(w, r, e, cands, raw, "/elections/"+e.Slug+"/vote", err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "election_receipt", &page{Title: "You have voted", Data: map[string]any{
-		"Election": v.Election, "Tracker": receipt.Tracker.String(), "Changed": receipt.Changed, "Path": electionPath(v),
+		"Election": e, "Tracker": receipt.Tracker.String(), "Changed": receipt.Changed, "Path": "/elections/" + e.Slug,
 	}})
 }
 
@@ -233,14 +234,14 @@ func (s *Server) linkPost(w http.ResponseWriter, r *http.Request) (election.Link
 
 // voteChange goes back from the review to the paper, keeping the numbers.
 func (s *Server) voteChange(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.electionPost(w, r)
+	e, allCands, ok := s.ballotOfPath(w, r)
 	if !ok {
 		return
 	}
-	cands := castable(v.Candidates)
+	cands := castable(allCands)
 	_, raw, _ := numbersFrom(r, cands)
-	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + v.Election.Title, Data: ballotPaper{
-		Election: v.Election, Candidates: cands, Action: electionPath(v) + "/vote", Numbers: raw}})
+	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + e.Title, Data: ballotPaper{
+		Election: e, Candidates: cands, Action: "/elections/" + e.Slug + "/vote", Numbers: raw}})
 }
 
 func (s *Server) linkChange(w http.ResponseWriter, r *http.Request) {
@@ -252,4 +253,38 @@ func (s *Server) linkChange(w http.ResponseWriter, r *http.Request) {
 	_, raw, _ := numbersFrom(r, cands)
 	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: ballotPaper{
 		Election: lb.Election, Candidates: cands, Action: "/ballot/" + r.PathValue("token"), Numbers: raw, VoterName: lb.VoterName}})
+}
+
+// ballotOfPath loads what a cast needs, and no more: the election named in
+// the path and its candidates. Voting is the busiest moment of an
+// election, so the full page view (turnout, trustees, result) is not built.
+func (s *Server) ballotOfPath(w http.ResponseWriter, r *http.Request) (store.Election, []store.Candidate, bool) {
+	if !parseForm(w, r) {
+		s.renderError(w, r, http.StatusBadRequest)
+		return store.Election{}, nil, false
+	}
+	if !principalOf(r).SignedIn() {
+		s.fail(w, r, auth.ErrSignInNeeded)
+		return store.Election{}, nil, false
+	}
+	e, err := s.DB.ElectionBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return e, nil, false
+	}
+	switch e.Status {
+	case store.ElectionOpen:
+	case store.ElectionDraft, store.ElectionFrozen:
+		s.electionFail(w, r, election.ErrNotOpen, "")
+		return e, nil, false
+	default:
+		s.electionFail(w, r, election.ErrClosed, "")
+		return e, nil, false
+	}
+	cands, err := s.Elections.Candidates(r.Context(), e.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return e, nil, false
+	}
+	return e, cands, true
 }
