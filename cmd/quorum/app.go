@@ -16,6 +16,7 @@ import (
 	"quorum/internal/housekeeping"
 	"quorum/internal/jobs"
 	"quorum/internal/org"
+	"quorum/internal/report"
 	"quorum/internal/store"
 	"quorum/internal/web"
 )
@@ -53,12 +54,18 @@ func newApp(cfg config.Config, db *store.DB, log *slog.Logger, demo bool) (*app,
 	elections := newElections(nil)
 	elections.Register(runner)
 	orgSvc := &org.Service{DB: db}
+	reports, err := report.NewService(context.Background(), db, queue, mailer.svc, report.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL,
+		MailFrom: cfg.MailFrom, SMTPURL: cfg.SMTPURL, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	reports.Register(runner)
 	var code func(time.Time) string
 	if demo {
 		code = demoCode
 	}
 	srv, err := web.New(web.Deps{DemoCode: code,
-		DB: db, Auth: authSvc, Org: orgSvc, Elections: elections, Jobs: queue, Log: log, Location: cfg.Location,
+		DB: db, Auth: authSvc, Org: orgSvc, Elections: elections, Jobs: queue, Reports: reports, Log: log, Location: cfg.Location,
 		SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, Demo: demo,
 	})
 	if err != nil {

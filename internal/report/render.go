@@ -348,3 +348,30 @@ func excerpt(text string, n int) string {
 
 // validCut reports whether cutting text at byte i keeps UTF-8 whole.
 func validCut(text string, i int) bool { return i >= len(text) || text[i]&0xC0 != 0x80 }
+
+// paragraphText is the text of the paragraphs of some HTML, without
+// headings, captions or lists: what a summary is made from.
+func paragraphText(s string) string {
+	var b strings.Builder
+	z := nethtml.NewTokenizer(strings.NewReader(s))
+	depth := 0
+	for {
+		switch z.Next() {
+		case nethtml.ErrorToken:
+			return strings.Join(strings.Fields(b.String()), " ")
+		case nethtml.StartTagToken:
+			if name, _ := z.TagName(); string(name) == "p" {
+				depth++
+			}
+		case nethtml.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "p" && depth > 0 {
+				depth--
+				b.WriteByte(' ')
+			}
+		case nethtml.TextToken:
+			if depth > 0 {
+				b.Write(z.Text())
+			}
+		}
+	}
+}

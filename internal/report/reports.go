@@ -235,7 +235,7 @@ func (s *Service) fill(r *store.Report, in ReportInput, now time.Time) error {
 	rendered := s.html.render(r.Format, in.Intro, in.Sections)
 	r.HTML, r.TOC, r.PlainText = rendered.HTML, rendered.TOCJSON(), rendered.PlainText
 	if r.Summary == "" {
-		r.Summary = excerpt(PlainText(s.html.fragment(r.Format, in.Intro, 2)), 280)
+		r.Summary = excerpt(paragraphText(s.html.fragment(r.Format, in.Intro, 2)), 280)
 	}
 	r.UpdatedAt = now
 	return nil

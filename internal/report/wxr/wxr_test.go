@@ -48,7 +48,7 @@ func TestParseTheSeedsExport(t *testing.T) {
 	if nested.Slug != "leadership-elections" || nested.Parent != "elections" {
 		t.Errorf("nested category: %+v", nested)
 	}
-	posts, comments, mores, summer := 0, 0, 0, 0
+	posts, comments, mores, summer, january := 0, 0, 0, 0, 0
 	for _, it := range exp.Items {
 		if it.PostType != "post" || it.Status != "publish" || it.Creator != "aliceperry" || it.GUID == "" || it.PostName == "" {
 			t.Errorf("item %d: %s %s %s", it.PostID, it.PostType, it.Status, it.Creator)
@@ -67,7 +67,8 @@ func TestParseTheSeedsExport(t *testing.T) {
 		if local.Sub(gmt) == time.Hour {
 			summer++
 		}
-		if it.Title == "Labour NEC Report\u00a0– January 2016" {
+		if it.Title == "Labour NEC Report – January\u00a02016" {
+			january++
 			if len(it.Comments) != 2 || it.Comments[1].Parent != it.Comments[0].ID || it.Comments[0].Approved != "1" {
 				t.Errorf("comments: %+v", it.Comments)
 			}
@@ -79,8 +80,8 @@ func TestParseTheSeedsExport(t *testing.T) {
 			}
 		}
 	}
-	if posts != 14 || comments != 2 || mores != 9 || summer == 0 {
-		t.Errorf("%d posts, %d comments, %d with <!--more-->, %d in summer time", posts, comments, mores, summer)
+	if posts != 14 || comments != 2 || mores != 9 || summer == 0 || january != 1 {
+		t.Errorf("%d posts, %d comments, %d with <!--more-->, %d in summer time, %d January reports", posts, comments, mores, summer, january)
 	}
 }
 

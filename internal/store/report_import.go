@@ -1,0 +1,54 @@
+package store
+
+import "context"
+
+// What importing a blog needs beyond the other report queries.
+
+// PersonByEmailFold finds a person by e-mail address, ignoring case.
+func (tx *Tx) PersonByEmailFold(ctx context.Context, email string) (Person, error) {
+	p, err := scanPerson(tx.QueryRow(ctx, personSelect+` WHERE LOWER(email) = ? ORDER BY id LIMIT 1`, toLower(email)))
+	return p, one(err)
+}
+
+// PersonSlugTaken reports whether a person already has the slug.
+func (tx *Tx) PersonSlugTaken(ctx context.Context, slug string) (bool, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE slug = ?`, slug).Scan(&n)
+	return n > 0, err
+}
+
+// ReportIDsBySourceGUID maps the source identities of imported reports to
+// their ids, for the given identities.
+func (db *DB) ReportIDsBySourceGUID(ctx context.Context, guids []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for start := 0; start < len(guids); start += 500 {
+		end := min(start+500, len(guids))
+		args := make([]any, 0, end-start)
+		q := `SELECT source_guid, id FROM reports WHERE source_guid IN (`
+		for i, g := range guids[start:end] {
+			if i > 0 {
+				q += ", "
+			}
+			q += "?"
+			args = append(args, g)
+		}
+		rows, err := db.Query(ctx, q+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var g string
+			var id int64
+			if err := rows.Scan(&g, &id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[g] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
