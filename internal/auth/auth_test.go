@@ -358,6 +358,16 @@ func TestPermissionTable(t *testing.T) {
 		{secretary, auth.ManageEvents, auth.Target{}, false},
 		{member, auth.ManageEvents, auth.Target{BodyID: body}, false},
 		{admin, auth.ManageEvents, auth.Target{}, true},
+		{officer, auth.NominateForUnit, auth.Target{UnitID: unit}, true},
+		{officer, auth.NominateForUnit, auth.Target{UnitID: otherUnit}, false},
+		{officer, auth.NominateForUnit, auth.Target{}, false},
+		{admin, auth.NominateForUnit, auth.Target{UnitID: unit}, false},
+		{ro, auth.NominateForUnit, auth.Target{UnitID: unit}, false},
+		{anon, auth.NominateForUnit, auth.Target{UnitID: unit}, false},
+		{member, auth.AnswerNomination, auth.Target{AuthorID: member.PersonID}, true},
+		{member, auth.AnswerNomination, auth.Target{AuthorID: officer.PersonID}, false},
+		{admin, auth.AnswerNomination, auth.Target{AuthorID: member.PersonID}, false},
+		{anon, auth.AnswerNomination, auth.Target{}, false},
 	}
 	for _, c := range cases {
 		if got := c.who.Can(c.a, c.t); got != c.want {

@@ -36,6 +36,11 @@ const (
 	ViewMinutes       Action = "meeting.minutes"    // scoped: the body's seat holders and secretary (minutes, papers)
 	ManageSubscribers Action = "subscribers.manage" // import subscribers, suppression list
 	ManageEvents      Action = "events.manage"      // scoped: the body's secretary for the body's events
+
+	// Nominations. The returning officer sets periods up and closes them
+	// (RunElections).
+	NominateForUnit  Action = "nominations.unit"      // scoped: the unit's officers (its chair, its secretary)
+	AnswerNomination Action = "nominations.candidate" // scoped: the candidate themself (Target.AuthorID)
 )
 
 // Target scopes an action to a unit or a body.
@@ -82,6 +87,10 @@ func (p *Principal) Can(a Action, t Target) bool {
 		return admin
 	case ManageEvents:
 		return admin || (t.BodyID != 0 && p.holds(RoleBodySecretary, 0, t.BodyID))
+	case NominateForUnit:
+		return t.UnitID != 0 && p.holds(RoleOfficer, t.UnitID, 0)
+	case AnswerNomination:
+		return t.AuthorID != 0 && t.AuthorID == p.PersonID
 	}
 	return false
 }
