@@ -271,4 +271,3 @@ func (s *Service) handOver(ctx context.Context, periodID int64, p *auth.Principa
 		return audit(ctx, tx, p.PersonID, "nomination.hand_over", per.ID, "", fmt.Sprintf("election=%d", per.ElectionID))
 	})
 }
-

@@ -361,7 +361,9 @@ func (s *Service) addRule(ctx context.Context, actor int64, name string, from ti
 }
 
 // Rules lists every version of every rule.
-func (s *Service) Rules(ctx context.Context) ([]store.NominationRule, error) { return s.db.NominationRules(ctx) }
+func (s *Service) Rules(ctx context.Context) ([]store.NominationRule, error) {
+	return s.db.NominationRules(ctx)
+}
 
 // Period reads a period by its slug.
 func (s *Service) Period(ctx context.Context, slug string) (store.NominationPeriod, error) {
