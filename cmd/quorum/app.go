@@ -15,6 +15,7 @@ import (
 	"quorum/internal/election"
 	"quorum/internal/housekeeping"
 	"quorum/internal/jobs"
+	"quorum/internal/nomination"
 	"quorum/internal/org"
 	"quorum/internal/report"
 	"quorum/internal/store"
@@ -53,6 +54,8 @@ func newApp(cfg config.Config, db *store.DB, log *slog.Logger, demo bool) (*app,
 	}
 	elections := newElections(nil)
 	elections.Register(runner)
+	nominations := nomination.New(db, mailer.svc, queue, elections, nomination.Config{BaseURL: cfg.BaseURL, Logger: log})
+	nominations.Register(runner)
 	orgSvc := &org.Service{DB: db}
 	reports, err := report.NewService(context.Background(), db, queue, mailer.svc, report.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL,
 		MailFrom: cfg.MailFrom, SMTPURL: cfg.SMTPURL, Log: log})
@@ -65,7 +68,7 @@ func newApp(cfg config.Config, db *store.DB, log *slog.Logger, demo bool) (*app,
 		code = demoCode
 	}
 	srv, err := web.New(web.Deps{DemoCode: code,
-		DB: db, Auth: authSvc, Org: orgSvc, Elections: elections, Jobs: queue, Reports: reports, Log: log, Location: cfg.Location,
+		DB: db, Auth: authSvc, Org: orgSvc, Elections: elections, Nominations: nominations, Jobs: queue, Reports: reports, Log: log, Location: cfg.Location,
 		SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, Demo: demo,
 	})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"quorum/internal/auth"
 	"quorum/internal/election"
 	"quorum/internal/jobs"
+	"quorum/internal/nomination"
 	"quorum/internal/org"
 	"quorum/internal/report"
 	"quorum/internal/store"
@@ -25,6 +26,8 @@ type Deps struct {
 	Jobs      *jobs.Queue
 	Reports   *report.Service // meetings and report-back; nil turns its pages off
 	Elections *election.Service
+	// Nominations runs nomination periods (routes_nominations.go).
+	Nominations *nomination.Service
 	// Location is the time zone dates and times are shown and entered in.
 	Location      *time.Location
 	Log           *slog.Logger
