@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -122,6 +123,11 @@ func BenchmarkCloseAndCount100k(b *testing.B) {
 			b.StopTimer()
 			if n := f.count(`SELECT COUNT(*) FROM election_ballots WHERE election_id = ?`, e.ID); n != envelopes {
 				b.Fatalf("%d ballots after the close", n)
+			}
+			for _, line := range strings.Split(f.logs.String(), "\n") {
+				if strings.Contains(line, "election counted") {
+					b.Log(line) // the time of each phase
+				}
 			}
 			b.StartTimer()
 		}

@@ -19,9 +19,8 @@ import (
 	"quorum/internal/store"
 )
 
-// envelopeBatch is how many envelopes are read from the database at a time
-// at the close.
-const envelopeBatch = 2000
+// envelopeBatch is how many envelopes a worker takes at a time at the close.
+const envelopeBatch = 256
 
 // tally opens every envelope of a closed election with the rebuilt private
 // key, shuffles the ballots, stores them with no voter, time or sequence,
@@ -137,7 +136,7 @@ func (s *Service) openAll(ctx context.Context, electionID int64, opener *ballot.
 	for _, c := range candidates {
 		names[c.ID] = c.Name
 	}
-	batches := make(chan []store.Envelope, s.cfg.CloseWorkers)
+	batches := make(chan [][]byte, 2*s.cfg.CloseWorkers)
 	type part struct {
 		ballots  []store.AnonBallot
 		rejected int
@@ -150,7 +149,7 @@ func (s *Service) openAll(ctx context.Context, electionID int64, opener *ballot.
 			defer wg.Done()
 			for batch := range batches {
 				for _, env := range batch {
-					b, err := opener.Open(electionID, env.Ciphertext)
+					b, err := opener.Open(electionID, env)
 					if err != nil {
 						parts[w].rejected++
 						continue
@@ -166,22 +165,17 @@ func (s *Service) openAll(ctx context.Context, electionID int64, opener *ballot.
 			}
 		}()
 	}
-	var after int64
-	for {
-		batch, qerr := s.db.EnvelopesAfter(ctx, electionID, after, envelopeBatch)
-		if qerr != nil {
-			err = qerr
-			break
+	batch := make([][]byte, 0, envelopeBatch)
+	err = s.db.EachEnvelope(ctx, electionID, func(c []byte) error {
+		read++
+		batch = append(batch, c)
+		if len(batch) == envelopeBatch {
+			batches <- batch
+			batch = make([][]byte, 0, envelopeBatch)
 		}
-		if len(batch) == 0 {
-			break
-		}
-		read += len(batch)
-		after = batch[len(batch)-1].PersonID
-		// Who cast each envelope is of no use past this point.
-		for i := range batch {
-			batch[i].PersonID = 0
-		}
+		return nil
+	})
+	if len(batch) > 0 {
 		batches <- batch
 	}
 	close(batches)
