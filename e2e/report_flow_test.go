@@ -1,0 +1,230 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"quorum/internal/testkit"
+)
+
+// reportDemo runs `quorum demo` with extra flags and returns its address
+// and banner.
+func reportDemo(t *testing.T, extra ...string) (baseURL, banner string) {
+	t.Helper()
+	// Links in e-mails need the real address, so the port is chosen here.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	args := append([]string{"demo", "--listen", addr, "--base-url", "http://" + addr, "--log-level", "warn"}, extra...)
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+	})
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	urlRE := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)/`)
+	var b strings.Builder
+	deadline := time.After(90 * time.Second)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("quorum demo stopped early; it printed:\n%s", b.String())
+			}
+			b.WriteString(line + "\n")
+			if m := urlRE.FindStringSubmatch(line); m != nil {
+				baseURL = m[1]
+			}
+			if strings.HasPrefix(line, "Press Ctrl-C") {
+				go func() {
+					for range lines {
+					}
+				}()
+				return baseURL, b.String()
+			}
+		case <-deadline:
+			t.Fatalf("quorum demo did not start; it printed:\n%s", b.String())
+		}
+	}
+}
+
+// TestReportToSubscriberAndOneClickUnsubscribe follows a report from the
+// representative's keyboard to a subscriber's inbox: a reader subscribes
+// and confirms, the representative writes and publishes, the newsletter
+// arrives at a real SMTP server, its one-click unsubscribe works, and the
+// next report is not sent to the reader.
+func TestReportToSubscriberAndOneClickUnsubscribe(t *testing.T) {
+	smtp := testkit.StartSMTP(t)
+	base, banner := reportDemo(t, "--smtp-url", smtp.URL()+"?tls=none", "--mail-from", "Demo Party <news@party.example>")
+	m := regexp.MustCompile(`Representative \(local government\)\s+(\S+@\S+)`).FindStringSubmatch(banner)
+	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
+	if m == nil || pw == nil {
+		t.Fatalf("no representative log-in in the banner:\n%s", banner)
+	}
+	ctx := browser(t)
+	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return s
+	}
+	const reader = "reader.e2e@example.org"
+	toReader := func() []testkit.ReceivedMail {
+		var out []testkit.ReceivedMail
+		for _, msg := range smtp.Messages() {
+			if len(msg.To) == 1 && msg.To[0] == reader {
+				out = append(out, msg)
+			}
+		}
+		return out
+	}
+
+	// A reader subscribes from the list of reports.
+	must("open the reports", chromedp.Navigate(base+"/reports"), chromedp.WaitVisible(chromedp.CSS("#l-sub-email")))
+	checkAccessible(t, ctx, "reports list")
+	must("subscribe", chromedp.SendKeys(chromedp.CSS("#l-sub-email"), reader), chromedp.Submit(chromedp.CSS("#l-sub-email")), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if got := text("main h1"); got != "Check your e-mail" {
+		t.Fatalf("after subscribing: %q", got)
+	}
+	checkAccessible(t, ctx, "check your e-mail")
+	waitReader := func(n int) []testkit.ReceivedMail {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			if got := toReader(); len(got) >= n {
+				return got
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d messages to the reader arrived, want %d", len(toReader()), n)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	confirm := waitReader(1)[0]
+	link := regexp.MustCompile(`https?://\S+/subscriptions/[a-z0-9]+/confirm\S*`).FindString(confirm.Text)
+	if link == "" || confirm.To[0] != reader {
+		t.Fatalf("confirmation message: %v\n%s", confirm.To, confirm.Text)
+	}
+	must("open the confirmation link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("main form button")))
+	checkAccessible(t, ctx, "confirm page")
+	must("confirm", chromedp.Click(chromedp.CSS("main form button")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	checkAccessible(t, ctx, "preferences page")
+
+	// The representative writes and publishes.
+	must("sign in", chromedp.Navigate(base+"/signin"), chromedp.SendKeys(chromedp.CSS("#f-email"), m[1]),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), pw[1]), chromedp.Submit(chromedp.CSS("#f-password")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	title := "Report back: the executive in " + time.Now().Format("January 2006")
+	must("open the report form", chromedp.Navigate(base+"/reports/new"), chromedp.WaitVisible(chromedp.CSS("#f-title")))
+	checkAccessible(t, ctx, "report form")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.querySelector("#f-body");
+		for (const o of s.options) { if (o.text.startsWith("National Executive")) { s.value = o.value; return true } } return false })()`)); err != nil {
+		t.Fatal(err)
+	}
+	must("write", chromedp.SendKeys(chromedp.CSS("#f-title"), title),
+		chromedp.SendKeys(chromedp.CSS("#f-intro"), "The committee met this month. Here is what happened."),
+		chromedp.SendKeys(chromedp.CSS("#f-section-0-body"), "The Leader spoke about the campaign."),
+		chromedp.SendKeys(chromedp.CSS("#f-section-3-body"), "I raised council funding."))
+	must("preview", chromedp.Click(chromedp.CSS(`button[value="preview"]`)), chromedp.WaitVisible(chromedp.CSS(".report-preview")))
+	checkAccessible(t, ctx, "report preview")
+	must("save", chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	must("publish", chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), chromedp.WaitVisible(chromedp.CSS(".report-toc")))
+	checkAccessible(t, ctx, "published report")
+	if got := text("#report-title"); got != title {
+		t.Fatalf("report page title %q", got)
+	}
+	reportURL, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The newsletter arrives, with a one-click unsubscribe.
+	news := waitReader(2)[1]
+	if !strings.Contains(news.Header.Get("Subject"), "Report back") || !strings.Contains(news.Text, "I raised council funding.") || !strings.Contains(news.HTML, "<h2") {
+		t.Fatalf("newsletter:\n%s\n%s", news.Header.Get("Subject"), news.Text)
+	}
+	unsub := strings.Trim(news.Header.Get("List-Unsubscribe"), "<>")
+	if news.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.HasPrefix(unsub, base+"/subscriptions/") {
+		t.Fatalf("list headers: %q %q", unsub, news.Header.Get("List-Unsubscribe-Post"))
+	}
+	must("see the newsletter status", chromedp.Navigate(reportURL+"/newsletter"), chromedp.WaitVisible(chromedp.CSS("table")))
+	checkAccessible(t, ctx, "newsletter status")
+
+	// The mail client unsubscribes in one click: a POST, no cookie.
+	resp, err := http.PostForm(unsub, url.Values{"List-Unsubscribe": {"One-Click"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("one-click unsubscribe: %d", resp.StatusCode)
+	}
+	must("the unsubscribe page says so", chromedp.Navigate(unsub), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if got := text("main h1"); got != "You are unsubscribed" {
+		t.Fatalf("unsubscribe page: %q", got)
+	}
+	checkAccessible(t, ctx, "unsubscribed page")
+
+	// The next report goes out without the reader.
+	second := title + " (part two)"
+	must("write another", chromedp.Navigate(base+"/reports/new"), chromedp.WaitVisible(chromedp.CSS("#f-title")))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.querySelector("#f-body");
+		for (const o of s.options) { if (o.text.startsWith("National Executive")) { s.value = o.value; return true } } return false })()`)); err != nil {
+		t.Fatal(err)
+	}
+	must("save and publish it", chromedp.SendKeys(chromedp.CSS("#f-title"), second), chromedp.SendKeys(chromedp.CSS("#f-intro"), "More news."),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(".flash")),
+		chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), chromedp.WaitVisible(chromedp.CSS("#report-title")))
+	secondURL, _ := chromedp.Run(ctx, chromedp.Location())
+	// Wait until its newsletter has been sent to whoever follows.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		must("newsletter status", chromedp.Navigate(secondURL+"/newsletter"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		body := text("main")
+		if strings.Contains(body, "in all") && regexp.MustCompile(`Waiting to be sent\s+0`).MatchString(body) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the second newsletter did not finish:\n%s", body)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if got := toReader(); len(got) != 2 {
+		t.Fatalf("the reader got %d messages after unsubscribing, want still 2", len(got))
+	}
+}
