@@ -127,7 +127,7 @@ func (s *Service) PostComment(ctx context.Context, p *auth.Principal, reportID i
 	}
 	c := store.Comment{ReportID: r.ID, ParentID: in.ParentID, PersonID: p.PersonID, AuthorName: in.Name, AuthorEmail: in.Email,
 		AuthorURL: in.URL, Body: in.Body, Status: status, NotifyReplies: in.Notify && in.Email != "", CreatedAt: s.now()}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		if c.ParentID != 0 {
 			parent, err := tx.CommentByID(ctx, c.ParentID)
 			if err != nil || parent.ReportID != r.ID || parent.Status != store.CommentApproved {
@@ -196,7 +196,7 @@ func (s *Service) commentReplyNotice(ctx context.Context, raw json.RawMessage) e
 	link := fmt.Sprintf("%s/reports/%s#comment-%d", s.cfg.BaseURL, url.PathEscape(c.ReportSlug), c.ID)
 	text := fmt.Sprintf("Hello %s,\n\n%s replied to your comment on “%s”:\n\n%s\n\nRead the conversation: %s\n\nYou asked to be told of replies when you commented. This is the only kind of e-mail this sends.\n\n%s\n",
 		parent.AuthorName, c.AuthorName, c.ReportTitle, indent(c.Body), link, s.cfg.SiteName)
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		_, err := s.Mail.SendTx(ctx, tx, mail.Message{To: parent.AuthorEmail, Subject: "A reply to your comment on " + oneLine(c.ReportTitle), Text: text})
 		return err
 	})
@@ -263,7 +263,7 @@ const (
 // report's author, the body's secretary and administrators may.
 func (s *Service) Moderate(ctx context.Context, p *auth.Principal, commentID int64, action string) (store.Comment, error) {
 	var c store.Comment
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if c, err = tx.CommentByID(ctx, commentID); err != nil {
 			return err
@@ -345,7 +345,7 @@ func (s *Service) FlagComment(ctx context.Context, p *auth.Principal, commentID 
 	if p.SignedIn() {
 		key = "person:" + idText(p.PersonID)
 	}
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.CommentByID(ctx, commentID)
 		if err != nil {
 			return err

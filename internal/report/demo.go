@@ -136,7 +136,7 @@ func LoadDemo(ctx context.Context, s *Service, o DemoOptions) (DemoSummary, erro
 			authors = append(authors, id)
 		}
 	}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		for _, m := range past {
 			m.Minutes = fmt.Sprintf("**Present:** the members listed under attendance.\n\n**Minutes of the last meeting** were agreed as a true record.\n\n**Reports.** The committee received the reports listed on the agenda. %s\n\n**Any other business.** None.", m.Summary)
 			if err := tx.UpdateMeeting(ctx, m); err != nil {

@@ -153,7 +153,7 @@ func (s *Service) CreateEvent(ctx context.Context, p *auth.Principal, in EventIn
 	now := s.now()
 	e := store.Event{Slug: in.Slug, BodyID: in.BodyID, Kind: in.Kind, Title: in.Title, Description: in.Description, Place: in.Place,
 		OnlineURL: in.OnlineURL, StartsAt: start, EndsAt: end, Capacity: in.Capacity, Cancelled: in.Cancelled, CreatedBy: p.PersonID, CreatedAt: now, UpdatedAt: now}
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		e.ID, err = tx.CreateEvent(ctx, e)
 		if errors.Is(err, store.ErrConflict) {
@@ -175,7 +175,7 @@ func (s *Service) CreateEvent(ctx context.Context, p *auth.Principal, in EventIn
 func (s *Service) UpdateEvent(ctx context.Context, p *auth.Principal, id int64, in EventInput) (store.Event, error) {
 	in.normalise()
 	var e store.Event
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if e, err = tx.EventByID(ctx, id); err != nil {
 			return err
@@ -257,7 +257,7 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, eventID int64, 
 		return SignupResult{}, ErrRateLimited
 	}
 	var res SignupResult
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		e, err := tx.EventByID(ctx, eventID)
 		if err != nil {
 			return err
@@ -317,7 +317,7 @@ func (s *Service) sendSignupMail(ctx context.Context, tx *store.Tx, e store.Even
 // by e-mail; the first person waiting gets the place.
 func (s *Service) CancelSignup(ctx context.Context, token string) (store.Signup, error) {
 	var sg store.Signup
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if sg, err = tx.SignupByToken(ctx, token); err != nil {
 			return err
@@ -369,7 +369,7 @@ func (s *Service) eventReminders(ctx context.Context, raw json.RawMessage) error
 	if err := decodePayload(raw, &pl); err != nil || pl.EventID == 0 {
 		return jobs.Permanent(fmt.Errorf("event reminder payload: %v", err))
 	}
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		e, err := tx.EventByID(ctx, pl.EventID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil

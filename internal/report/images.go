@@ -122,7 +122,7 @@ func downscale(src image.Image, w int) image.Image {
 func (s *Service) SetCover(ctx context.Context, p *auth.Principal, reportID int64, content []byte, alt string) (store.Image, error) {
 	alt = strings.TrimSpace(alt)
 	var im store.Image
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		r, err := s.editable(ctx, tx, p, reportID)
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ func (s *Service) SetCover(ctx context.Context, p *auth.Principal, reportID int6
 
 // RemoveCover takes a report's cover image away.
 func (s *Service) RemoveCover(ctx context.Context, p *auth.Principal, reportID int64) error {
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		r, err := s.editable(ctx, tx, p, reportID)
 		if err != nil {
 			return err

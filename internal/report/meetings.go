@@ -111,7 +111,7 @@ func (s *Service) CreateMeeting(ctx context.Context, p *auth.Principal, bodyID i
 	}
 	m := store.MeetingRecord{Meeting: store.Meeting{BodyID: bodyID, Title: in.Title, HeldOn: held, Place: in.Place, Summary: in.Summary},
 		StartTime: in.StartTime, Online: in.Online, JoinURL: in.JoinURL, Minutes: in.Minutes}
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.BodyByID(ctx, bodyID); err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (s *Service) CreateMeeting(ctx context.Context, p *auth.Principal, bodyID i
 func (s *Service) UpdateMeeting(ctx context.Context, p *auth.Principal, id int64, in MeetingInput) (store.MeetingRecord, error) {
 	in.normalise()
 	var m store.MeetingRecord
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if m, err = tx.MeetingByID(ctx, id); err != nil {
 			return err
@@ -239,7 +239,7 @@ func (s *Service) MeetingPage(ctx context.Context, p *auth.Principal, id int64) 
 // SetAttendance records who came to a meeting: status per person id
 // (present, apologies, absent, or "" to remove).
 func (s *Service) SetAttendance(ctx context.Context, p *auth.Principal, meetingID int64, statuses map[int64]string) error {
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		m, err := tx.MeetingByID(ctx, meetingID)
 		if err != nil {
 			return err
@@ -349,7 +349,7 @@ func (s *Service) AddPaper(ctx context.Context, p *auth.Principal, meetingID int
 	sum := sha256.Sum256(content)
 	paper := store.Paper{MeetingID: meetingID, Title: title, Filename: filename, ContentType: ct, Size: int64(len(content)),
 		SHA256: hex.EncodeToString(sum[:]), Content: content, UploadedBy: p.PersonID, UploadedAt: s.now()}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if paper.ID, err = tx.AddPaper(ctx, paper); err != nil {
 			return err
@@ -361,7 +361,7 @@ func (s *Service) AddPaper(ctx context.Context, p *auth.Principal, meetingID int
 
 // DeletePaper removes a paper.
 func (s *Service) DeletePaper(ctx context.Context, p *auth.Principal, meetingID, paperID int64) error {
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		m, err := tx.MeetingByID(ctx, meetingID)
 		if err != nil {
 			return err

@@ -61,7 +61,7 @@ func (s *Service) newsletterStart(ctx context.Context, raw json.RawMessage) erro
 // newsletter was already started. It returns the send.
 func (s *Service) StartNewsletter(ctx context.Context, reportID int64) (store.NewsletterSend, error) {
 	var send store.NewsletterSend
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		r, err := tx.ReportByID(ctx, reportID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
@@ -191,7 +191,7 @@ func (s *Service) sendOne(ctx context.Context, conn *gomail.Client, tpl *newslet
 		if ferr := s.DB.FinishDelivery(ctx, d.ID, store.DeliveryFailed, text, s.now()); ferr != nil {
 			return ferr
 		}
-		serr := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		serr := s.inTx(ctx, func(tx *store.Tx) error {
 			return tx.Suppress(ctx, store.Suppression{Email: d.Email, Reason: store.SuppressBounce, Detail: text, CreatedAt: s.now()})
 		})
 		if serr != nil {
@@ -206,7 +206,7 @@ func (s *Service) sendOne(ctx context.Context, conn *gomail.Client, tpl *newslet
 // the message goes to the admin outbox, where it can be read.
 func (s *Service) keepInOutbox(ctx context.Context, tpl *newsletterMessage, d store.Delivery) error {
 	text, html, headers := tpl.parts(d)
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		if _, err := s.Mail.SendTx(ctx, tx, mail.Message{To: d.Email, Subject: tpl.subject, Text: text, HTML: html, Headers: headers}); err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"quorum/internal/auth"
@@ -82,7 +83,18 @@ type Service struct {
 	cfg   Config
 	html  *renderer
 	smtp  *newsletterSMTP // nil: newsletters are kept in the outbox
+	// gen counts the changes this process made to what report pages
+	// show, so that a page cache knows when its copies are stale.
+	gen atomic.Int64
 }
+
+// Generation changes whenever this process changes a report, its
+// comments or its cover. Other processes' changes are not counted: a cache
+// must also expire its copies by time.
+func (s *Service) Generation() int64 { return s.gen.Load() }
+
+// changed records a change to what report pages show.
+func (s *Service) changed() { s.gen.Add(1) }
 
 // NewService checks the configuration, makes sure the search index exists
 // and returns the service. Register its jobs with Register.
@@ -176,4 +188,13 @@ func Slugify(title string) string {
 		s = strings.TrimRight(s[:80], "-")
 	}
 	return s
+}
+
+// inTx runs a write in a transaction and, when it commits, counts a change.
+func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx) error) error {
+	if err := s.DB.InTx(ctx, fn); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
 }

@@ -191,7 +191,7 @@ func (s *Service) CreateReport(ctx context.Context, p *auth.Principal, in Report
 	}
 	now := s.now()
 	r := store.Report{Kind: "report", AuthorID: p.PersonID, Status: store.ReportDraft, Format: FormatMarkdown, CreatedAt: now}
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		if err := s.checkMeeting(ctx, tx, in); err != nil {
 			return err
 		}
@@ -278,7 +278,7 @@ func (s *Service) editable(ctx context.Context, tx *store.Tx, p *auth.Principal,
 func (s *Service) UpdateReport(ctx context.Context, p *auth.Principal, id int64, in ReportInput) (store.Report, error) {
 	in.normalise()
 	var r store.Report
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = s.editable(ctx, tx, p, id); err != nil {
 			return err
@@ -363,7 +363,7 @@ func (s *Service) ReportForEdit(ctx context.Context, p *auth.Principal, id int64
 // (once, whatever happens later) when the report asks for one.
 func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (store.Report, error) {
 	var r store.Report
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = s.editable(ctx, tx, p, id); err != nil {
 			return err
@@ -413,7 +413,7 @@ func (s *Service) Schedule(ctx context.Context, p *auth.Principal, id int64, at 
 	}
 	at = at.UTC().Truncate(time.Second)
 	var r store.Report
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = s.editable(ctx, tx, p, id); err != nil {
 			return err
@@ -441,7 +441,7 @@ func (s *Service) Schedule(ctx context.Context, p *auth.Principal, id int64, at 
 // scheduled); its newsletter, if sent, cannot be called back.
 func (s *Service) Unpublish(ctx context.Context, p *auth.Principal, id int64) (store.Report, error) {
 	var r store.Report
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = s.editable(ctx, tx, p, id); err != nil {
 			return err
@@ -472,7 +472,7 @@ func (s *Service) publishScheduled(ctx context.Context, raw json.RawMessage) err
 	if err := decodePayload(raw, &pl); err != nil || pl.ReportID == 0 {
 		return jobs.Permanent(fmt.Errorf("report.publish payload: %v", err))
 	}
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		r, err := tx.ReportByID(ctx, pl.ReportID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // deleted meanwhile

@@ -117,7 +117,7 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
 		}
 	}
 	now := s.now()
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		sub, err := tx.SubscriberByEmail(ctx, email)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -160,7 +160,7 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
 // follows what the link names, if anything.
 func (s *Service) Confirm(ctx context.Context, token string, follow string) (store.Subscriber, error) {
 	var sub store.Subscriber
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if sub, err = tx.SubscriberByToken(ctx, token); err != nil {
 			return err
@@ -201,7 +201,7 @@ func (s *Service) Preferences(ctx context.Context, token string) (Preferences, e
 
 // Unfollow stops a subscriber following one thing.
 func (s *Service) Unfollow(ctx context.Context, token string, f Follow) error {
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		sub, err := tx.SubscriberByToken(ctx, token)
 		if err != nil {
 			return err
@@ -214,7 +214,7 @@ func (s *Service) Unfollow(ctx context.Context, token string, f Follow) error {
 // unsubscribe of RFC 8058 and the button on the preferences page.
 func (s *Service) Unsubscribe(ctx context.Context, token string) (store.Subscriber, error) {
 	var sub store.Subscriber
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if sub, err = tx.SubscriberByToken(ctx, token); err != nil {
 			return err
@@ -256,7 +256,7 @@ func (s *Service) ImportSubscribers(ctx context.Context, p *auth.Principal, r io
 		return res, err
 	}
 	now := s.now()
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		for _, email := range emails {
 			sub, err := tx.SubscriberByEmail(ctx, email)
 			switch {
@@ -369,7 +369,7 @@ func (s *Service) Suppress(ctx context.Context, p *auth.Principal, email, reason
 	default:
 		return FieldErrors{"reason": "Choose bounce, complaint or by hand"}
 	}
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		if err := tx.Suppress(ctx, store.Suppression{Email: email, Reason: reason, Detail: strings.TrimSpace(detail), CreatedAt: s.now()}); err != nil {
 			return err
 		}
@@ -383,7 +383,7 @@ func (s *Service) Unsuppress(ctx context.Context, p *auth.Principal, email strin
 		return err
 	}
 	email = strings.ToLower(strings.TrimSpace(email))
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		if err := tx.Unsuppress(ctx, email); err != nil {
 			return err
 		}

@@ -131,7 +131,7 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 		res.Notes = append(res.Notes, fmt.Sprintf("%d media items are not copied: pictures in posts still load from the old blog's address while it stays up", res.Attachments))
 	}
 	now := s.now()
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		people, err := s.importAuthors(ctx, tx, exp.Authors, plans, &res)
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ import (
 // reportSite is a server with the report pages on a small organisation:
 // one body with two seat holders, and one signed-in session per role.
 type reportSite struct {
-	t        *testing.T
+	t        testing.TB
 	ctx      context.Context
 	db       *store.DB
 	srv      *web.Server
@@ -38,7 +38,7 @@ type reportSite struct {
 // secretary; member holds no seat.
 var reportRoles = []string{"anonymous", "member", "rep", "rep2", "secretary", "admin"}
 
-func newReportSite(t *testing.T, db *store.DB, opts ...func(*report.Config)) *reportSite {
+func newReportSite(t testing.TB, db *store.DB, opts ...func(*report.Config)) *reportSite {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

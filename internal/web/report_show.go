@@ -59,6 +59,10 @@ func (s *Server) reportFollows(r store.Report) []followOption {
 // reportShow is a report's public page: the report with its table of
 // contents, its comments and the forms to comment and subscribe.
 func (s *Server) reportShow(w http.ResponseWriter, r *http.Request) {
+	s.cachedReports(w, r, func(w http.ResponseWriter) { s.reportShowFresh(w, r) })
+}
+
+func (s *Server) reportShowFresh(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	pg, err := s.Reports.ReportPage(r.Context(), p, r.PathValue("slug"))
 	if errors.Is(err, store.ErrNotFound) {
