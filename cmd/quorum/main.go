@@ -29,6 +29,7 @@ func commands() []command {
 		{"import", "import members from CSV", cmdImport},
 		{"export", "export members as CSV", cmdExport},
 		{"count", "count a ballot file (.blt or CSV) by FPTP, block vote, IRV or STV", cmdCount},
+		{"loadtest", "measure casting under load with many voters at once", cmdLoadtest},
 	}
 }
 

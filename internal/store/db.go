@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -42,6 +44,44 @@ type DB struct {
 	url    string
 	w      *sql.DB
 	r      *sql.DB
+	// stmts caches prepared statements on SQLite, where parsing SQL is
+	// a large share of a small query's cost (pgx caches on its own).
+	stmts     sync.Map // stmtKey → *sql.Stmt
+	stmtCount atomic.Int64
+}
+
+type stmtKey struct {
+	pool *sql.DB
+	q    string
+}
+
+// maxCachedStmts bounds the cache: queries built with a varying number of
+// placeholders should not fill memory.
+const maxCachedStmts = 2000
+
+// prepared returns a cached prepared statement for q on pool, or nil when
+// statements are not cached (PostgreSQL, or the cache is full).
+func (db *DB) prepared(ctx context.Context, pool *sql.DB, q string) (*sql.Stmt, error) {
+	if db.Engine != SQLite {
+		return nil, nil
+	}
+	key := stmtKey{pool, q}
+	if st, ok := db.stmts.Load(key); ok {
+		return st.(*sql.Stmt), nil
+	}
+	if db.stmtCount.Load() >= maxCachedStmts {
+		return nil, nil
+	}
+	st, err := pool.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.stmts.LoadOrStore(key, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	db.stmtCount.Add(1)
+	return st, nil
 }
 
 // Open connects to the database named by a URL: sqlite:PATH or postgres://….
@@ -142,8 +182,12 @@ func unwrapPG(err error) string {
 	return s
 }
 
-// Close closes both pools.
+// Close closes both pools and the cached statements.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	err := db.w.Close()
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {
@@ -180,17 +224,33 @@ func rebindDollar(q string) string {
 
 // Exec runs a write statement.
 func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return db.w.ExecContext(ctx, db.Rebind(q), args...)
+	q = db.Rebind(q)
+	if st, err := db.prepared(ctx, db.w, q); err != nil {
+		return nil, err
+	} else if st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return db.w.ExecContext(ctx, q, args...)
 }
 
 // Query runs a read statement.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.r.QueryContext(ctx, db.Rebind(q), args...)
+	q = db.Rebind(q)
+	if st, err := db.prepared(ctx, db.r, q); err != nil {
+		return nil, err
+	} else if st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.r.QueryContext(ctx, q, args...)
 }
 
 // QueryRow runs a read statement returning one row.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.r.QueryRowContext(ctx, db.Rebind(q), args...)
+	q = db.Rebind(q)
+	if st, err := db.prepared(ctx, db.r, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.r.QueryRowContext(ctx, q, args...)
 }
 
 // Insert runs an INSERT and returns the new row's id. Both engines support
@@ -225,26 +285,55 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 // Engine reports the engine of the transaction's database.
 func (tx *Tx) Engine() Engine { return tx.db.Engine }
 
+// stmt gives the transaction's own form of a statement already in the
+// cache, or nil. It never prepares: on SQLite the transaction holds the
+// only writer connection, so preparing through the pool would wait for
+// itself. database/sql prepares a cached statement on the transaction's
+// connection once and reuses it after.
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.db.Engine != SQLite {
+		return nil
+	}
+	st, ok := tx.db.stmts.Load(stmtKey{tx.db.w, q})
+	if !ok {
+		return nil
+	}
+	return tx.tx.StmtContext(ctx, st.(*sql.Stmt))
+}
+
 // Exec runs a statement in the transaction.
 func (tx *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	r, err := tx.tx.ExecContext(ctx, tx.db.Rebind(q), args...)
+	q = tx.db.Rebind(q)
+	if st := tx.stmt(ctx, q); st != nil {
+		r, err := st.ExecContext(ctx, args...)
+		return r, mapErr(err)
+	}
+	r, err := tx.tx.ExecContext(ctx, q, args...)
 	return r, mapErr(err)
 }
 
 // Query runs a query in the transaction.
 func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.db.Rebind(q), args...)
+	q = tx.db.Rebind(q)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.tx.QueryContext(ctx, q, args...)
 }
 
 // QueryRow runs a one-row query in the transaction.
 func (tx *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.db.Rebind(q), args...)
+	q = tx.db.Rebind(q)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, q, args...)
 }
 
 // Insert runs an INSERT in the transaction and returns the new id.
 func (tx *Tx) Insert(ctx context.Context, q string, args ...any) (int64, error) {
 	var id int64
-	err := tx.tx.QueryRowContext(ctx, tx.db.Rebind(q+" RETURNING id"), args...).Scan(&id)
+	err := tx.QueryRow(ctx, q+" RETURNING id", args...).Scan(&id)
 	return id, mapErr(err)
 }
 
