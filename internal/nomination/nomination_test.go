@@ -115,6 +115,7 @@ func (f *fixture) candidate(name, gender string) *auth.Principal {
 }
 
 func (f *fixture) draftElection() store.Election {
+	f.n++
 	e, err := f.elec.Create(f.ctx, f.ro, election.Settings{Title: fmt.Sprintf("Local government section %d", f.n), Seats: 2,
 		Quotas: []election.Quota{{Attribute: "gender", Value: "woman", Min: 1}}})
 	if err != nil {
@@ -481,6 +482,39 @@ func TestCloseJobAfterClocksGoBack(t *testing.T) {
 		f.runner.RunDue(f.ctx)
 		if p, _ := db.PeriodByID(f.ctx, p2.ID); p.Status != store.PeriodOpen {
 			t.Fatal("closed at the old deadline")
+		}
+	})
+}
+
+func TestLoadDemo(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		for g := range 3 {
+			group := f.unit("council_group", fmt.Sprintf("Group %d", g))
+			for i, gender := range []string{"woman", "man", "woman", "man"} {
+				id := f.person(fmt.Sprintf("Cllr %d-%d", g, i), gender)
+				f.tx(func(tx *store.Tx) error {
+					_, err := tx.CreateOffice(f.ctx, store.Office{PersonID: id, Office: "councillor", UnitID: group})
+					return err
+				})
+			}
+		}
+		past, open := f.draftElection(), f.draftElection()
+		err := nomination.LoadDemo(f.ctx, db, f.svc, nomination.DemoInput{RO: f.ro, PastElectionID: past.ID, PastOpens: start.AddDate(0, -6, 0), OpenElectionID: open.ID, Now: start})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ballot, err := f.elec.Candidates(f.ctx, past.ID)
+		if err != nil || len(ballot) != 4 {
+			t.Fatalf("past ballot: %d candidates, %v", len(ballot), err)
+		}
+		periods, _, err := f.svc.Periods(f.ctx, store.Page{})
+		if err != nil || len(periods) != 2 || periods[0].Status != store.PeriodOpen || periods[1].Status != store.PeriodClosed || !periods[1].HandedOver {
+			t.Fatalf("periods: %+v %v", periods, err)
+		}
+		tl, err := f.svc.Tally(f.ctx, periods[0].ID)
+		if err != nil || len(tl.Standings) != 3 {
+			t.Fatalf("open tally: %+v %v", tl, err)
 		}
 	})
 }
