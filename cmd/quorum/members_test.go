@@ -14,7 +14,14 @@ import (
 	"quorum/internal/testkit"
 )
 
-func TestMain(m *testing.M) { testkit.Main(m) }
+func TestMain(m *testing.M) {
+	// The crash test runs the server in a child process of this test
+	// binary, so that it can kill it without ceremony.
+	if args := os.Getenv(crashChildEnv); args != "" {
+		os.Exit(run(context.Background(), strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
+	}
+	testkit.Main(m)
+}
 
 type cliResult struct {
 	code        int
