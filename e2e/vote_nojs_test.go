@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// TestVotingAndDeclaringWithoutJavaScript walks the same journey with
+// script switched off: a member numbers the boxes of the ballot paper, and
+// the returning officer closes the ballot and declares the result.
+func TestVotingAndDeclaringWithoutJavaScript(t *testing.T) {
+	base, banner := demoServer(t)
+	login := func(role string) string {
+		m := regexp.MustCompile(role + `\s+(\S+@\S+)`).FindStringSubmatch(banner)
+		if m == nil {
+			t.Fatalf("no %s log-in in the banner", role)
+		}
+		return m[1]
+	}
+	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)[1]
+	ctx := browser(t)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("switch script off: %v", err)
+	}
+	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return s
+	}
+	// axe is itself a script: let it run on the page as loaded without
+	// script, then switch script off again.
+	scripts := func(on bool) {
+		t.Helper()
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	accessible := func(what string) {
+		t.Helper()
+		scripts(true)
+		checkAccessible(t, ctx, what)
+		scripts(false)
+	}
+	signIn := func(email string, code bool) {
+		t.Helper()
+		must("sign in", chromedp.Navigate(base+"/signin"),
+			chromedp.SendKeys(chromedp.CSS("#f-email"), email),
+			chromedp.SendKeys(chromedp.CSS("#f-password"), pw),
+			chromedp.Submit(chromedp.CSS("#f-password")))
+		if code {
+			must("code page", chromedp.WaitVisible(chromedp.CSS("#demo-code")))
+			must("enter the code", chromedp.SendKeys(chromedp.CSS("#f-code"), strings.TrimSpace(text("#demo-code"))), chromedp.Submit(chromedp.CSS("#f-code")))
+		}
+		must("signed in", chromedp.WaitVisible(chromedp.CSS(".flash")))
+	}
+
+	signIn(login("Member"), false)
+	must("open elections", chromedp.Navigate(base+"/elections?show=open"), chromedp.WaitVisible(chromedp.CSS("table a")))
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("table a"), "href"))
+	if err != nil || !href.Exists {
+		t.Fatalf("no open election: %v", err)
+	}
+	election := href.Value
+	must("ballot paper", chromedp.Navigate(base+election+"/vote"), chromedp.WaitVisible(chromedp.CSS("input.rank")))
+	// Without script the boxes are plain number fields; a gap is refused.
+	must("number with a gap", chromedp.SendKeys(chromedp.CSS(".ballot-row:nth-child(1) input.rank"), "1"),
+		chromedp.SendKeys(chromedp.CSS(".ballot-row:nth-child(2) input.rank"), "3"),
+		chromedp.Submit(chromedp.CSS(".ballot button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+	accessible("ballot paper with an error, script off")
+	must("mend it", chromedp.SetValue(chromedp.CSS(".ballot-row:nth-child(2) input.rank"), "2"),
+		chromedp.Submit(chromedp.CSS(".ballot button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("ol.review")))
+	must("confirm", chromedp.Click(chromedp.CSS(`form[action$="/confirm"] button`)), chromedp.WaitVisible(chromedp.CSS("#tracker")))
+
+	// The returning officer closes and declares; the demo keeps the shares, so the close counts.
+	must("sign out", chromedp.Navigate(base+"/account"), chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	signIn(login("Returning officer"), true)
+	must("manage", chromedp.Navigate(base+election+"/manage"), chromedp.WaitVisible(chromedp.CSS(`form[action$="/actions/close"] button`)))
+	accessible("returning officer's page, script off")
+	must("close", chromedp.Click(chromedp.CSS(`form[action$="/actions/close"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	must("declare", chromedp.Navigate(base+election+"/manage"), chromedp.WaitVisible(chromedp.CSS(`form[action$="/actions/declare"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action$="/actions/declare"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	must("result", chromedp.Navigate(base+election+"/result"), chromedp.WaitVisible(chromedp.CSS("ol li strong")))
+	elected, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main > ol li strong")).map(n => n.textContent)`))
+	if err != nil || len(elected) != 9 {
+		t.Fatalf("elected %q %v; want nine", elected, err)
+	}
+}
