@@ -33,6 +33,9 @@ type app struct {
 	// demoElections makes election services on other clocks, for loading
 	// the demo's past elections.
 	demoElections func(clock func() time.Time) *election.Service
+	// demoNominations makes a nominations service feeding a given elections
+	// service, for the demo's past and open nomination periods.
+	demoNominations func(*election.Service) *nomination.Service
 }
 
 // newApp wires every service on an open, migrated database.
@@ -74,7 +77,10 @@ func newApp(cfg config.Config, db *store.DB, log *slog.Logger, demo bool) (*app,
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, db: db, log: log, queue: queue, runner: runner, web: srv, demoElections: newElections}, nil
+	return &app{cfg: cfg, db: db, log: log, queue: queue, runner: runner, web: srv, demoElections: newElections,
+		demoNominations: func(e *election.Service) *nomination.Service {
+			return nomination.New(db, mailer.svc, queue, e, nomination.Config{BaseURL: cfg.BaseURL, Logger: log})
+		}}, nil
 }
 
 // listen opens the server's socket, so the caller can print the address

@@ -13,7 +13,6 @@ import (
 
 	"quorum/internal/auth"
 	"quorum/internal/demo"
-	"quorum/internal/election"
 	"quorum/internal/store"
 )
 
@@ -81,7 +80,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "quorum: %v\n", err)
 		return exitFail
 	}
-	logins, err := loadDemo(ctx, db, a.demoElections, *seed, time.Now())
+	logins, err := loadDemo(ctx, db, a, *seed, time.Now())
 	if err != nil {
 		fmt.Fprintf(stderr, "quorum: demo data: %v\n", err)
 		return exitFail
@@ -101,7 +100,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // loadDemo fills the database and creates a log-in for each role.
-func loadDemo(ctx context.Context, db *store.DB, elections func(clock func() time.Time) *election.Service, seed int64, today time.Time) ([]demoLogin, error) {
+func loadDemo(ctx context.Context, db *store.DB, a *app, seed int64, today time.Time) ([]demoLogin, error) {
 	sum, err := demo.Load(ctx, db, demo.Options{Seed: seed, Today: today})
 	if err != nil {
 		return nil, err
@@ -156,7 +155,7 @@ func loadDemo(ctx context.Context, db *store.DB, elections func(clock func() tim
 	if err != nil {
 		return nil, err
 	}
-	if err := loadDemoElections(ctx, db, elections, sum, seed, today); err != nil {
+	if err := loadDemoElections(ctx, db, a.demoElections, a.demoNominations, sum, seed, today); err != nil {
 		return nil, fmt.Errorf("demo elections: %w", err)
 	}
 	return logins, nil

@@ -10,6 +10,7 @@ import (
 	"quorum/internal/auth"
 	"quorum/internal/demo"
 	"quorum/internal/election"
+	"quorum/internal/nomination"
 	"quorum/internal/store"
 )
 
@@ -22,7 +23,8 @@ import (
 // newService gives an election service on a clock of the caller's: the
 // by-election is run on a clock set months back, so its timetable, audit
 // entries and result carry the dates it would have had.
-func loadDemoElections(ctx context.Context, db *store.DB, newService func(clock func() time.Time) *election.Service, sum *demo.Summary, seed int64, now time.Time) error {
+func loadDemoElections(ctx context.Context, db *store.DB, newService func(clock func() time.Time) *election.Service,
+	newNominations func(*election.Service) *nomination.Service, sum *demo.Summary, seed int64, now time.Time) error {
 	ro := &auth.Principal{PersonID: sum.ReturningOfficer.ID, SecondFactor: true, TOTPEnabled: true, Grants: []store.Grant{{Role: string(auth.RoleReturningOfficer)}}}
 	sections, err := db.SectionsOf(ctx, sum.NECID)
 	if err != nil {
@@ -60,9 +62,33 @@ func loadDemoElections(ctx context.Context, db *store.DB, newService func(clock 
 	if err := svc.SetRules(ctx, ro, past.ID, []election.Rule{{Kind: election.RuleOffice, Office: "councillor"}}); err != nil {
 		return fmt.Errorf("by-election rules: %w", err)
 	}
-	cands, err := demoCandidates(ctx, db, svc, ro, past.ID, rng, 4)
+	// Its candidates came through a nomination period in which council
+	// groups nominated; the period was closed and handed to the ballot. The
+	// next regular election of the section is being set up, fed by a
+	// nomination period that is open now.
+	next, err := newService(time.Now).Create(ctx, ro, election.Settings{
+		Title: "Local government section " + now.AddDate(1, 0, 0).Format("2006"), BodyID: sum.NECID, SectionID: lg.ID,
+		Seats: 2, Method: "scottish-stv", Quotas: []election.Quota{{Attribute: "gender", Value: "woman", Min: 1}},
+		Description: "Councillors elect the two local government representatives on the National Executive Committee, at least one of them a woman, from candidates nominated by council groups.",
+	})
+	if err != nil {
+		return fmt.Errorf("next local government election: %w", err)
+	}
+	if err := nomination.LoadDemo(ctx, db, newNominations(svc), nomination.DemoInput{
+		RO: ro, PastElectionID: past.ID, PastOpens: now.AddDate(0, -5, -16), OpenElectionID: next.ID, Now: now,
+	}); err != nil {
+		return fmt.Errorf("demo nominations: %w", err)
+	}
+	var cands []int64
+	pastCands, err := svc.Candidates(ctx, past.ID)
 	if err != nil {
 		return err
+	}
+	for _, c := range pastCands {
+		cands = append(cands, c.ID)
+	}
+	if len(cands) < 2 {
+		return fmt.Errorf("the by-election's nominations gave %d candidates", len(cands))
 	}
 	if err := svc.SetUpKey(ctx, ro, past.ID, election.KeyInput{Threshold: 2, Trustees: trustees, KeepSharesForDemo: true}); err != nil {
 		return fmt.Errorf("by-election key: %w", err)
