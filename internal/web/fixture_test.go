@@ -16,6 +16,7 @@ import (
 	"quorum/internal/election"
 	"quorum/internal/jobs"
 	"quorum/internal/mail"
+	"quorum/internal/nomination"
 	"quorum/internal/org"
 	"quorum/internal/store"
 	"quorum/internal/testkit"
@@ -70,7 +71,8 @@ func newSite(t *testing.T, db *store.DB) *site {
 		t.Fatal(err)
 	}
 	elections := election.New(db, mailSvc, queue, election.Config{BaseURL: "http://quorum.test", Logger: log})
-	srv, err := web.New(web.Deps{DB: db, Auth: authSvc, Org: orgSvc, Elections: elections, Jobs: queue, Log: log, SiteName: "Test Party", BaseURL: "http://quorum.test"})
+	nominations := nomination.New(db, mailSvc, queue, elections, nomination.Config{BaseURL: "http://quorum.test", Logger: log})
+	srv, err := web.New(web.Deps{DB: db, Auth: authSvc, Org: orgSvc, Elections: elections, Nominations: nominations, Jobs: queue, Log: log, SiteName: "Test Party", BaseURL: "http://quorum.test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,6 +84,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/bodies/{slug}", s.apiBody)
 
 	s.electionRoutes(mux)
+	s.nominationRoutes(mux)
 
 	s.reportRoutes(mux)
 

@@ -1,0 +1,13 @@
+package web
+
+import "net/http"
+
+// nominationRoutes are the pages of nomination periods: the public page
+// and its CSV, the officers' nominate form, the candidate's page and the
+// returning officer's set-up, close and hand-over.
+func (s *Server) nominationRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /nominations", s.nominationList)
+	mux.HandleFunc("GET /nominations/{slug}", s.nominationShow)
+	mux.HandleFunc("GET /nominations/{slug}/nominations.csv", s.nominationCSV)
+
+}
