@@ -10,4 +10,8 @@ func (s *Server) nominationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /nominations/{slug}", s.nominationShow)
 	mux.HandleFunc("GET /nominations/{slug}/nominations.csv", s.nominationCSV)
 
+	// Officers of nominating bodies, and individual nominators.
+	mux.HandleFunc("GET /nominations/{slug}/nominate", s.nominateForm)
+	mux.HandleFunc("POST /nominations/{slug}/nominate", s.nominateSubmit)
+
 }
