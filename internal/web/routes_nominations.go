@@ -14,4 +14,10 @@ func (s *Server) nominationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /nominations/{slug}/nominate", s.nominateForm)
 	mux.HandleFunc("POST /nominations/{slug}/nominate", s.nominateSubmit)
 
+	// Candidates.
+	mux.HandleFunc("GET /nominations/{slug}/candidate", s.nominationCandidate)
+	mux.HandleFunc("POST /nominations/{slug}/candidate", s.nominationDeclare)
+	mux.HandleFunc("POST /nominations/{slug}/candidate/stand-down", s.nominationStandDown)
+	mux.HandleFunc("POST /nominations/{slug}/answer/{id}", s.nominationAnswer)
+
 }
