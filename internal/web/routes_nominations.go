@@ -20,4 +20,9 @@ func (s *Server) nominationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /nominations/{slug}/candidate/stand-down", s.nominationStandDown)
 	mux.HandleFunc("POST /nominations/{slug}/answer/{id}", s.nominationAnswer)
 
+	// The returning officer.
+	mux.HandleFunc("GET /admin/nominations/new", s.nominationNewForm)
+	mux.HandleFunc("POST /admin/nominations", s.nominationCreate)
+	mux.HandleFunc("POST /nominations/{slug}/close", s.nominationClose)
+	mux.HandleFunc("POST /nominations/{slug}/handover", s.nominationHandOver)
 }
