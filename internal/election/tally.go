@@ -119,7 +119,9 @@ func (s *Service) tally(ctx context.Context, e store.Election, private []byte, a
 		return err
 	}
 	storedIn := time.Since(started) - openedIn
-	if err := s.db.ScrubDeleted(ctx); err != nil {
+	scrubCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := s.db.ScrubDeleted(scrubCtx); err != nil {
 		s.log.Error("after the count, deleted envelopes could not be scrubbed from the database files; run it again", "election", e.ID, "error", err)
 	}
 	s.leaves.put(e.ID, leaves)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // CountEnvelopes counts an election's envelopes.
@@ -64,19 +63,14 @@ func (db *DB) ScrubDeleted(ctx context.Context) error {
 		return nil
 	}
 	// A reader still inside an old snapshot keeps the checkpoint from
-	// finishing; they are short, so try a few times.
+	// finishing; SQLite's busy timeout already waits for it at each try.
 	var busy, logFrames, done int
-	for attempt := 0; attempt < 50; attempt++ {
+	for attempt := 0; attempt < 3; attempt++ {
 		if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
 		if busy == 0 {
 			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
 		}
 	}
 	return fmt.Errorf("checkpoint: the write-ahead log is still in use by readers")
