@@ -121,14 +121,14 @@ func nominationStatusLabel(st string) string {
 
 // nominationRow is one line of the public table and of the CSV.
 type nominationRow struct {
-	ID                  int64
-	Nominator, Kind     string
-	Place, Candidate    string
-	Consent, Status     string
-	Live                bool
-	Meeting             string
-	Present, Votes      int
-	Submitted, Ended    string
+	ID               int64
+	Nominator, Kind  string
+	Place, Candidate string
+	Consent, Status  string
+	Live             bool
+	Meeting          string
+	Present, Votes   int
+	Submitted, Ended string
 }
 
 func (s *Server) nominationRows(per store.NominationPeriod, ns []store.Nomination) []nominationRow {

@@ -41,7 +41,9 @@ func (s *site) openPeriod(t *testing.T) (string, int64) {
 }
 
 var (
-	optionRE = func(name string) *regexp.Regexp { return regexp.MustCompile(`<option value="(\d+)"(?: selected)?>` + name + `</option>`) }
+	optionRE = func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`<option value="(\d+)"(?: selected)?>` + name + `</option>`)
+	}
 	answerRE = regexp.MustCompile(`/answer/(\d+)"`)
 	seenRE   = regexp.MustCompile(`name="seen" value="(\d+)"`)
 )
