@@ -115,6 +115,10 @@ func (s *Server) nominateForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if v.Per.Status != store.PeriodOpen || !s.Now().Before(v.Per.ClosesAt) {
+		s.nominationFail(w, r, nomination.ErrClosed, "")
+		return
+	}
 	s.renderNominate(w, r, http.StatusOK, v, nominateFormValues(v, s.Location), nil)
 }
 

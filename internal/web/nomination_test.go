@@ -211,6 +211,7 @@ func TestNominationsFromOpeningToBallot(t *testing.T) {
 		if !strings.Contains(flashOf(nf), "closed") {
 			t.Errorf("after the close: %q", flashOf(nf))
 		}
+		expect(t, s.do("officer", "GET", path+"/nominate", nil), http.StatusConflict, "the nominate form after the close")
 		rec = s.do("member", "POST", path+"/answer/"+mid[1], url.Values{"answer": {"refuse"}})
 		expect(t, rec, http.StatusSeeOther, "answering after the close")
 		if !strings.Contains(flashOf(rec), "closed") {
@@ -289,6 +290,43 @@ func TestNominationRoutesByRole(t *testing.T) {
 				if got := s.do(role, rt.method, rt.path, rt.form).Code; got != w {
 					t.Errorf("%s %s as %s: %d, want %d", rt.method, rt.path, role, got, w)
 				}
+			}
+		}
+	})
+}
+
+// TestNominationThresholdInWords: with a threshold rule the public page
+// says, for each candidate, which parts are met and how many more are
+// needed.
+func TestNominationThresholdInWords(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		ctx := context.Background()
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.AddNominationRule(ctx, store.NominationRule{Name: "Two bodies", EffectiveFrom: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
+				Rule: `{"bodies": {"count": 2}}`, Source: "rule book"}, time.Now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		form := s.do("returning_officer", "GET", "/admin/nominations/new", nil).Body.String()
+		if !strings.Contains(form, `<option value="Two bodies">Two bodies</option>`) {
+			t.Fatalf("the set-up form does not offer the rule: %.3000s", form)
+		}
+		rec := s.do("returning_officer", "POST", "/admin/nominations", url.Values{
+			"title": {"Leader"}, "unit_types": {"branch"}, "slots": {"Candidate"}, "rule": {"Two bodies"},
+			"close_date": {time.Now().AddDate(0, 0, 5).Format(time.DateOnly)}, "close_time": {"12:00"}, "time_zone": {"UTC"},
+		})
+		expect(t, rec, http.StatusSeeOther, "open with a rule")
+		path := rec.Header().Get("Location")
+		expect(t, s.do("member", "POST", path+"/candidate", url.Values{"statement": {"Hi."}}), http.StatusSeeOther, "declare")
+		mem := optionRE("The member").FindStringSubmatch(s.do("officer", "GET", path+"/nominate", nil).Body.String())
+		expect(t, s.do("officer", "POST", path+"/nominate", url.Values{"slot-1": {mem[1]}, "confirm": {"yes"}}), http.StatusSeeOther, "nominate")
+		pub := s.do("anonymous", "GET", path, nil).Body.String()
+		for _, want := range []string{"Threshold not yet met", "not met, 1 more needed", "To reach the ballot a candidate must consent and needs"} {
+			if !strings.Contains(pub, want) {
+				t.Errorf("the public page lacks %q: %.5000s", want, pub)
 			}
 		}
 	})
