@@ -68,6 +68,19 @@ func TestCouncilGroupNominatesToTheBallot(t *testing.T) {
 		must("sign out", chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/signin"]`)))
 	}
 
+	// The demo's periods, as the public sees them.
+	must("the list of periods", chromedp.Navigate(base+"/nominations"), chromedp.WaitVisible(chromedp.CSS("table")))
+	checkAccessible(t, ctx, "list of nomination periods")
+	demoPeriod, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("table a")].find(a => a.textContent.startsWith("Local government representatives")).getAttribute("href")`))
+	if err != nil {
+		t.Fatalf("the demo's open period is not listed: %v", err)
+	}
+	must("the demo's open period", chromedp.Navigate(base+demoPeriod), chromedp.WaitVisible(chromedp.CSS("#h-standing")))
+	if got := text("main"); !strings.Contains(got, "Awaiting the candidate's answer") || !strings.Contains(got, "Threshold met") {
+		t.Errorf("the demo's open period: %s", got)
+	}
+	checkAccessible(t, ctx, "the demo's open nomination period")
+
 	// The returning officer opens the period; a form with mistakes shows them.
 	signIn("Returning officer", true)
 	must("open the set-up form", chromedp.Navigate(base+"/admin/nominations/new"), chromedp.WaitVisible(chromedp.CSS("#f-title")))
