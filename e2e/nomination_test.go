@@ -58,7 +58,10 @@ func TestCouncilGroupNominatesToTheBallot(t *testing.T) {
 			chromedp.Submit(chromedp.CSS("#f-password")))
 		if code {
 			must("code page", chromedp.WaitVisible(chromedp.CSS("#demo-code")))
-			must("enter the code", chromedp.SendKeys(chromedp.CSS("#f-code"), text("#demo-code")), chromedp.Submit(chromedp.CSS("#f-code")))
+			// The code page already shows the account in the menu, so wait for
+			// the message of the page after it.
+			must("enter the code", chromedp.SendKeys(chromedp.CSS("#f-code"), text("#demo-code")), chromedp.Submit(chromedp.CSS("#f-code")),
+				chromedp.WaitVisible(chromedp.CSS(".flash")))
 		}
 		must("signed in as "+role, chromedp.WaitVisible(chromedp.CSS(`nav a[href="/account"]`)))
 		return text(`nav a[href="/account"]`)
