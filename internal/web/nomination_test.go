@@ -331,3 +331,44 @@ func TestNominationThresholdInWords(t *testing.T) {
 		}
 	})
 }
+
+// TestIndividualNominator: a holder of the period's nominating office (a
+// Member of Parliament) nominates for themself, besides the body they are
+// an officer of; someone who holds no such office cannot.
+func TestIndividualNominator(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		ctx := context.Background()
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.CreateOffice(ctx, store.Office{PersonID: s.people["officer"], Office: "Member of Parliament", Authority: "Riverside"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := s.do("returning_officer", "POST", "/admin/nominations", url.Values{
+			"title": {"Leader"}, "unit_types": {"branch"}, "nominator_office": {"Member of Parliament"}, "slots": {"Candidate"},
+			"close_date": {time.Now().AddDate(0, 0, 5).Format(time.DateOnly)}, "close_time": {"12:00"}, "time_zone": {"UTC"},
+		})
+		expect(t, rec, http.StatusSeeOther, "open")
+		path := rec.Header().Get("Location")
+		if pub := s.do("anonymous", "GET", path, nil).Body.String(); !strings.Contains(pub, "Each holder of the office of Member of Parliament may nominate for themself") {
+			t.Errorf("the rules do not mention the office: %.3000s", pub)
+		}
+		expect(t, s.do("member", "POST", path+"/candidate", url.Values{"statement": {"Hi."}}), http.StatusSeeOther, "declare")
+		self := "person:" + itoa(s.people["officer"])
+		form := s.do("officer", "GET", path+"/nominate?as="+url.QueryEscape(self), nil)
+		expect(t, form, http.StatusOK, "the form for oneself")
+		body := form.Body.String()
+		if !strings.Contains(body, "Riverside Branch") || !strings.Contains(body, "(for yourself)") {
+			t.Errorf("the form does not offer both nominators: %.3000s", body)
+		}
+		mem := optionRE("The member").FindStringSubmatch(body)
+		expect(t, s.do("officer", "POST", path+"/nominate", url.Values{"as": {self}, "slot-1": {mem[1]}, "confirm": {"yes"}}), http.StatusSeeOther, "nominate for oneself")
+		if pub := s.do("anonymous", "GET", path, nil).Body.String(); !strings.Contains(pub, "Individual nominator") {
+			t.Errorf("the table does not show the individual nomination: %.4000s", pub)
+		}
+		expect(t, s.do("member", "POST", path+"/nominate", url.Values{"as": {"person:" + itoa(s.people["member"])}, "slot-1": {mem[1]}, "confirm": {"yes"}}), http.StatusForbidden, "a member who holds no office")
+		expect(t, s.do("secretary", "POST", path+"/nominate", url.Values{"as": {self}, "slot-1": {mem[1]}, "confirm": {"yes"}}), http.StatusForbidden, "nominating in another's name")
+	})
+}
