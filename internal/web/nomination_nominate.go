@@ -1,12 +1,14 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"quorum/internal/markup"
 	"quorum/internal/nomination"
 	"quorum/internal/org"
 	"quorum/internal/store"
@@ -103,8 +105,12 @@ func (s *Server) renderNominate(w http.ResponseWriter, r *http.Request, status i
 		}
 		places = append(places, pl)
 	}
+	statements := map[int64]template.HTML{}
+	for _, c := range v.Candidates {
+		statements[c.ID] = markup.Render(c.Statement)
+	}
 	s.render(w, r, status, "nomination_nominate", &page{Title: "Nominate: " + v.Per.Title, Form: form, Errors: fe, Data: map[string]any{
-		"V": v, "Places": places, "Today": s.Now().In(s.Location).Format(time.DateOnly),
+		"V": v, "Places": places, "Statements": statements,
 	}})
 }
 

@@ -92,7 +92,7 @@ func TestNominationsFromOpeningToBallot(t *testing.T) {
 		}
 
 		// Two people stand.
-		expect(t, s.do("member", "POST", path+"/candidate", url.Values{"statement": {"I will **serve**."}}), http.StatusSeeOther, "the member declares")
+		expect(t, s.do("member", "POST", path+"/candidate", url.Values{"statement": {"I will **serve**. <script>x()</script>"}}), http.StatusSeeOther, "the member declares")
 		expect(t, s.do("admin", "POST", path+"/candidate", url.Values{"statement": {"Me too."}}), http.StatusSeeOther, "the admin declares")
 		expect(t, s.do("member", "POST", path+"/candidate", url.Values{"statement": {strings.Repeat("x", 20001)}}), http.StatusUnprocessableEntity, "an overlong statement")
 
@@ -106,6 +106,9 @@ func TestNominationsFromOpeningToBallot(t *testing.T) {
 		mem, adm := optionRE("The member").FindStringSubmatch(nf.Body.String()), optionRE("The admin").FindStringSubmatch(nf.Body.String())
 		if mem == nil || adm == nil {
 			t.Fatalf("the nominate form does not offer both candidates: %.3000s", nf.Body.String())
+		}
+		if b := nf.Body.String(); !strings.Contains(b, "<strong>serve</strong>") || strings.Contains(b, "<script>x()") {
+			t.Errorf("the candidates' statements are not shown safely on the nominate form")
 		}
 		good := url.Values{"as": {"unit:" + itoa(s.unit.ID)}, "slot-1": {mem[1]}, "slot-2": {adm[1]}, "meeting_date": {time.Now().AddDate(0, 0, -1).Format(time.DateOnly)},
 			"present": {"12"}, "votes-1": {"9"}, "votes-2": {"7"}, "confirm": {"yes"}}
