@@ -61,6 +61,11 @@ func withSMTP(s *testkit.SMTPServer) envOption {
 	return func(rc *report.Config, mc *mail.Config) { rc.SMTPURL, mc.SMTPURL = s.URL(), s.URL() }
 }
 
+// withSMTPURL sends newsletters (only) through the server at u.
+func withSMTPURL(u string) envOption {
+	return func(rc *report.Config, _ *mail.Config) { rc.SMTPURL = u }
+}
+
 func withPublicComments() envOption {
 	return func(rc *report.Config, _ *mail.Config) { rc.PublicComments = true }
 }

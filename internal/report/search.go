@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"quorum/internal/store"
@@ -39,36 +40,80 @@ func (s *Service) Search(ctx context.Context, q store.SearchQuery) ([]SearchResu
 	if err != nil {
 		return nil, 0, err
 	}
+	terms := snippetTerms(q.Text)
 	out := make([]SearchResult, len(hits))
 	for i, h := range hits {
-		out[i] = SearchResult{SearchHit: h, SnippetHTML: markSnippet(h.Snippet)}
+		out[i] = SearchResult{SearchHit: h, SnippetHTML: snippet(h.Content, terms, 30)}
+		out[i].Content = ""
 	}
 	return out, total, nil
 }
 
-// markSnippet escapes a snippet, then turns the engine's marks into <mark>.
-func markSnippet(s string) string {
-	s = html.EscapeString(strings.Join(strings.Fields(s), " "))
-	open := false
-	var b strings.Builder
-	for _, r := range s {
-		switch string(r) {
-		case store.MarkStart:
-			if !open {
-				b.WriteString("<mark>")
-				open = true
-			}
-		case store.MarkEnd:
-			if open {
-				b.WriteString("</mark>")
-				open = false
-			}
-		default:
-			b.WriteRune(r)
+// snippetTerms are the word stems a search looks for: the words of the
+// query less those left out (-word), OR, and English endings, so that
+// "councils" finds "council" and "councillors" as the engines do.
+func snippetTerms(q string) []string {
+	var out []string
+	for _, f := range strings.Fields(q) {
+		if f == "OR" || strings.HasPrefix(f, "-") {
+			continue
+		}
+		for _, w := range strings.FieldsFunc(strings.ToLower(f), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			out = append(out, stem(w))
 		}
 	}
-	if open {
-		b.WriteString("</mark>")
+	return out
+}
+
+// stem takes common English endings off a word (a little of what the
+// engines' stemmers do: enough to mark the words found).
+func stem(w string) string {
+	for _, suffix := range []string{"ies", "ing", "ed", "es", "s", "ly"} {
+		if strings.HasSuffix(w, suffix) && len(w)-len(suffix) >= 4 {
+			return strings.TrimSuffix(w, suffix)
+		}
+	}
+	return w
+}
+
+// snippet cuts about n words of text around the first word that matches
+// a term, escaped, with the matching words in <mark>.
+func snippet(text string, terms []string, n int) string {
+	words := strings.Fields(text)
+	matches := func(w string) bool {
+		lw := strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+		for _, t := range terms {
+			if len(t) >= 3 && strings.HasPrefix(lw, t) || lw == t {
+				return true
+			}
+		}
+		return false
+	}
+	first := 0
+	for i, w := range words {
+		if matches(w) {
+			first = i
+			break
+		}
+	}
+	start := max(0, first-n/3)
+	end := min(len(words), start+n)
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("… ")
+	}
+	for i := start; i < end; i++ {
+		if i > start {
+			b.WriteByte(' ')
+		}
+		if matches(words[i]) {
+			b.WriteString("<mark>" + html.EscapeString(words[i]) + "</mark>")
+		} else {
+			b.WriteString(html.EscapeString(words[i]))
+		}
+	}
+	if end < len(words) {
+		b.WriteString(" …")
 	}
 	return b.String()
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -11,49 +12,76 @@ import (
 // Full-text search is where the engines differ most, so both versions sit
 // here side by side: SQLite's FTS5 (a virtual table kept in step with
 // search_documents by triggers, ranked by BM25) and PostgreSQL's tsvector
-// (a GIN expression index, websearch_to_tsquery, ts_rank, ts_headline).
-// Neither index can be written in the shared migration language, so
-// EnsureSearchIndex creates the engine's own at start-up; it is idempotent.
+// (a stored, weighted tsvector column with a GIN index, websearch_to_tsquery,
+// ts_rank, ts_headline). Neither can be written in the shared migration
+// language, so EnsureSearchIndex creates the engine's own at start-up; it
+// is idempotent, and rebuilds an index made by an older version.
+//
+// Ranking every match of a common word costs time in proportion to the
+// number of matches, so when more than rankWindow documents match, only
+// the rankWindow most recently indexed ones are ranked (the rest follow,
+// newest first). The filters (body, representative, year) are part of
+// the full-text query on SQLite (a "facets" column of tokens such as
+// body3), so that a filtered search never reads the documents' rows.
+
+// rankWindow bounds how many matches are ranked by relevance.
+const rankWindow = 400
 
 const (
+	sqliteFacets = `'body' || COALESCE(%[1]s.body_id, 0) || ' person' || COALESCE(%[1]s.person_id, 0) || ' year' || %[1]s.year`
+
 	sqliteSearchSchema = `
-CREATE VIRTUAL TABLE search_fts USING fts5(title, content, content='search_documents', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER IF NOT EXISTS search_documents_ai AFTER INSERT ON search_documents BEGIN
-  INSERT INTO search_fts(rowid, title, content) VALUES (new.id, new.title, new.content);
+DROP TRIGGER IF EXISTS search_documents_ai;
+DROP TRIGGER IF EXISTS search_documents_ad;
+DROP TRIGGER IF EXISTS search_documents_au;
+DROP TABLE IF EXISTS search_fts;
+DROP VIEW IF EXISTS search_fts_source;
+CREATE VIEW search_fts_source AS SELECT id, title, content, {{FACETS:search_documents}} AS facets FROM search_documents;
+CREATE VIRTUAL TABLE search_fts USING fts5(title, content, facets, content='search_fts_source', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN
+  INSERT INTO search_fts(rowid, title, content, facets) VALUES (new.id, new.title, new.content, {{FACETS:new}});
 END;
-CREATE TRIGGER IF NOT EXISTS search_documents_ad AFTER DELETE ON search_documents BEGIN
-  INSERT INTO search_fts(search_fts, rowid, title, content) VALUES ('delete', old.id, old.title, old.content);
+CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN
+  INSERT INTO search_fts(search_fts, rowid, title, content, facets) VALUES ('delete', old.id, old.title, old.content, {{FACETS:old}});
 END;
-CREATE TRIGGER IF NOT EXISTS search_documents_au AFTER UPDATE ON search_documents BEGIN
-  INSERT INTO search_fts(search_fts, rowid, title, content) VALUES ('delete', old.id, old.title, old.content);
-  INSERT INTO search_fts(rowid, title, content) VALUES (new.id, new.title, new.content);
+CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN
+  INSERT INTO search_fts(search_fts, rowid, title, content, facets) VALUES ('delete', old.id, old.title, old.content, {{FACETS:old}});
+  INSERT INTO search_fts(rowid, title, content, facets) VALUES (new.id, new.title, new.content, {{FACETS:new}});
 END;
-INSERT INTO search_fts(search_fts) VALUES ('rebuild');`
+INSERT INTO search_fts(search_fts) VALUES ('rebuild');
+INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0, 0.0)');`
 
-	postgresSearchSchema = `CREATE INDEX IF NOT EXISTS search_documents_fts ON search_documents USING gin (to_tsvector('english', title || ' ' || content))`
+	postgresSearchSchema = `
+ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS
+  (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', content), 'B')) STORED;
+CREATE INDEX IF NOT EXISTS search_documents_tsv ON search_documents USING gin (tsv);
+DROP INDEX IF EXISTS search_documents_fts`
 
-	// The words found are marked with two private-use characters, which
-	// never occur in text, so that the snippet can be escaped as text
-	// first and the marks turned into <mark> after.
-	MarkStart = "\uE000"
-	MarkEnd   = "\uE001"
+	// SearchCountCap: matches are counted up to here; a search finding
+	// more says "more than SearchCountCap".
+	SearchCountCap = 1000
 )
 
 // EnsureSearchIndex creates the engine's full-text index if it is missing.
 func (db *DB) EnsureSearchIndex(ctx context.Context) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		if db.Engine == Postgres {
-			_, err := tx.Exec(ctx, postgresSearchSchema)
+			_, err := tx.tx.ExecContext(ctx, postgresSearchSchema)
 			return err
 		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'search_fts'`).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
+		var sqlText string
+		err := tx.QueryRow(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search_fts'`).Scan(&sqlText)
+		if err == nil && strings.Contains(sqlText, "facets") {
 			return nil
 		}
-		_, err := tx.tx.ExecContext(ctx, sqliteSearchSchema)
+		if err != nil && one(err) != ErrNotFound {
+			return err
+		}
+		schema := sqliteSearchSchema
+		for _, alias := range []string{"search_documents", "new", "old"} {
+			schema = strings.ReplaceAll(schema, "{{FACETS:"+alias+"}}", fmt.Sprintf(sqliteFacets, alias))
+		}
+		_, err = tx.tx.ExecContext(ctx, schema)
 		return err
 	})
 }
@@ -104,8 +132,7 @@ type SearchQuery struct {
 	Page     Page
 }
 
-// SearchHit is one document found, with a snippet whose matched words sit
-// between MarkStart and MarkEnd.
+// SearchHit is one document found, with its text for a snippet.
 type SearchHit struct {
 	Kind        string
 	RefID       int64
@@ -114,7 +141,7 @@ type SearchHit struct {
 	Title       string
 	URL         string
 	PublishedAt time.Time
-	Snippet     string
+	Content     string
 }
 
 func (q SearchQuery) filters() (string, []any) {
@@ -135,8 +162,23 @@ func (q SearchQuery) filters() (string, []any) {
 	return w, args
 }
 
+// facets is the FTS5 query that applies the filters.
+func (q SearchQuery) facets() string {
+	var f string
+	if q.BodyID != 0 {
+		f += fmt.Sprintf(` AND facets : "body%d"`, q.BodyID)
+	}
+	if q.PersonID != 0 {
+		f += fmt.Sprintf(` AND facets : "person%d"`, q.PersonID)
+	}
+	if q.Year != 0 {
+		f += fmt.Sprintf(` AND facets : "year%d"`, q.Year)
+	}
+	return f
+}
+
 // Search finds documents matching the words of q.Text, best first, with
-// the total number found. Quoted phrases, OR between words and -word to
+// the number found (counted up to SearchCountCap+1). Quoted phrases, OR between words and -word to
 // leave a word out work on both engines.
 func (db *DB) Search(ctx context.Context, q SearchQuery) ([]SearchHit, int, error) {
 	if db.Engine == Postgres {
@@ -146,53 +188,99 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) ([]SearchHit, int, erro
 }
 
 func (db *DB) searchSQLite(ctx context.Context, q SearchQuery) ([]SearchHit, int, error) {
-	match := FTS5Query(q.Text)
-	if match == "" {
+	words := FTS5Query(q.Text)
+	if words == "" {
 		return nil, 0, nil
 	}
-	filters, fargs := q.filters()
-	args := append([]any{match}, fargs...)
+	match := `{title content} : (` + words + `)` + q.facets()
 	var total int
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid WHERE search_fts MATCH ?`+filters, args...).Scan(&total); err != nil {
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)`, match, SearchCountCap+1).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	if total == 0 {
-		return nil, 0, nil
+	if total == 0 || q.Page.Offset() >= total {
+		return nil, total, nil
 	}
-	rows, err := db.Query(ctx, `SELECT d.kind, d.ref_id, COALESCE(d.body_id, 0), COALESCE(d.person_id, 0), d.title, d.url, d.published_at,
-snippet(search_fts, 1, '`+MarkStart+`', '`+MarkEnd+`', '…', 28)
-FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid
-WHERE search_fts MATCH ?`+filters+` ORDER BY bm25(search_fts, 4.0, 1.0), d.published_at DESC LIMIT ? OFFSET ?`,
-		append(args, q.Page.Limit(), q.Page.Offset())...)
+	// The lowest rowid among the newest rankWindow matches.
+	var floor int64
+	if total > rankWindow {
+		if err := db.QueryRow(ctx, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`, match, rankWindow-1).Scan(&floor); err != nil {
+			return nil, 0, fmt.Errorf("search: %w", err)
+		}
+	}
+	top := `SELECT rowid AS id, rank AS r FROM search_fts WHERE search_fts MATCH ? AND rowid >= ? ORDER BY rank LIMIT ? OFFSET ?`
+	args := []any{match, floor, q.Page.Limit(), q.Page.Offset()}
+	if q.Page.Offset() >= rankWindow && total > rankWindow {
+		// Past the ranked window: the older matches, newest first.
+		top = `SELECT rowid AS id, -rowid AS r FROM search_fts WHERE search_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ? OFFSET ?`
+		args = []any{match, floor, q.Page.Limit(), q.Page.Offset() - rankWindow}
+	}
+	rows, err := db.Query(ctx, `WITH top AS (`+top+`)
+SELECT d.kind, d.ref_id, COALESCE(d.body_id, 0), COALESCE(d.person_id, 0), d.title, d.url, d.published_at, d.content
+FROM top JOIN search_documents d ON d.id = top.id ORDER BY top.r, top.id DESC`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
 	return scanHits(rows, total)
 }
 
+// postgresRankWindow is smaller than SQLite's: ranking reads each
+// candidate's stored tsvector, which PostgreSQL keeps compressed apart
+// from the row.
+const postgresRankWindow = 100
+
+// phraseWindow bounds how many documents a phrase is checked in.
+const phraseWindow = 1000
+
 func (db *DB) searchPostgres(ctx context.Context, q SearchQuery) ([]SearchHit, int, error) {
 	if strings.TrimSpace(q.Text) == "" {
 		return nil, 0, nil
 	}
 	filters, fargs := q.filters()
-	args := append([]any{q.Text}, fargs...)
-	const vector = `to_tsvector('english', d.title || ' ' || d.content)`
+	// The planner prices a sequential scan of search_documents as cheap
+	// because the tsvectors live in the TOAST table, and then reads every
+	// one of them; the GIN index is always the better way here.
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		return nil, 0, err
+	}
+	// matches is the set of matching documents. A phrase is checked
+	// against each document's word positions, read from its tsvector:
+	// with common words that is thousands of documents, so a phrase is
+	// looked for among the newest phraseWindow documents holding all its
+	// words (found in the index alone).
+	matches := `SELECT d.id FROM search_documents d WHERE d.tsv @@ websearch_to_tsquery('english', ?)` + filters
+	margs := append([]any{q.Text}, fargs...)
+	if strings.Contains(q.Text, `"`) {
+		matches = `SELECT c.id FROM (SELECT d.id, d.tsv FROM search_documents d
+WHERE d.tsv @@ regexp_replace(websearch_to_tsquery('english', ?)::text, '<[-0-9]*>', '&', 'g')::tsquery` + filters + ` ORDER BY d.id DESC LIMIT ?) c
+WHERE c.tsv @@ websearch_to_tsquery('english', ?)`
+		margs = append(append(append([]any{q.Text}, fargs...), phraseWindow), q.Text)
+	}
 	var total int
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM search_documents d, websearch_to_tsquery('english', ?) q WHERE `+vector+` @@ q`+filters, args...).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM (`+matches+` LIMIT ?) m`),
+		append(append([]any{}, margs...), SearchCountCap+1)...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	if total == 0 {
-		return nil, 0, nil
+	if total == 0 || q.Page.Offset() >= total {
+		return nil, total, nil
 	}
-	// Rank and cut to the page first; ts_headline re-parses each
-	// document, so it runs only on the page's hits.
-	opts := `StartSel=` + MarkStart + `, StopSel=` + MarkEnd + `, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`
-	rows, err := db.Query(ctx, `SELECT h.kind, h.ref_id, COALESCE(h.body_id, 0), COALESCE(h.person_id, 0), h.title, h.url, h.published_at,
-ts_headline('english', h.content, websearch_to_tsquery('english', ?), ?)
-FROM (SELECT d.*, ts_rank(`+vector+`, q) AS rank FROM search_documents d, websearch_to_tsquery('english', ?) q
-      WHERE `+vector+` @@ q`+filters+` ORDER BY rank DESC, d.published_at DESC LIMIT ? OFFSET ?) h
-ORDER BY h.rank DESC, h.published_at DESC`,
-		append(append([]any{q.Text, opts}, args...), q.Page.Limit(), q.Page.Offset())...)
+	// Rank the newest candidates and cut to the page.
+	window, rank, offset := postgresRankWindow, `ts_rank(d.tsv, websearch_to_tsquery('english', ?))`, q.Page.Offset()
+	rankArgs := []any{q.Text}
+	if offset >= postgresRankWindow {
+		// Past the ranked window: the older matches, newest first.
+		window, rank, rankArgs = offset+q.Page.Limit(), `-d.id`, nil
+	}
+	args := append(append(append([]any{}, margs...), window), rankArgs...)
+	args = append(args, offset, q.Page.Limit())
+	rows, err := tx.QueryContext(ctx, db.Rebind(`WITH cand AS (SELECT m.id FROM (`+matches+`) m ORDER BY m.id DESC LIMIT ?),
+top AS (SELECT d.id, `+rank+` AS r FROM cand JOIN search_documents d ON d.id = cand.id ORDER BY r DESC, d.id DESC OFFSET ? LIMIT ?)
+SELECT d.kind, d.ref_id, COALESCE(d.body_id, 0), COALESCE(d.person_id, 0), d.title, d.url, d.published_at, d.content
+FROM top JOIN search_documents d ON d.id = top.id ORDER BY top.r DESC, top.id DESC`), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
@@ -209,7 +297,7 @@ func scanHits(rows interface {
 	var out []SearchHit
 	for rows.Next() {
 		var h SearchHit
-		if err := rows.Scan(&h.Kind, &h.RefID, &h.BodyID, &h.PersonID, &h.Title, &h.URL, &h.PublishedAt, &h.Snippet); err != nil {
+		if err := rows.Scan(&h.Kind, &h.RefID, &h.BodyID, &h.PersonID, &h.Title, &h.URL, &h.PublishedAt, &h.Content); err != nil {
 			return nil, 0, err
 		}
 		h.PublishedAt = h.PublishedAt.UTC()
@@ -220,8 +308,9 @@ func scanHits(rows interface {
 
 // FTS5Query turns what a visitor typed into an FTS5 query that cannot be a
 // syntax error: every word is quoted, "phrases" stay phrases, OR between
-// words is kept, -word leaves a word out, and the last word also matches
-// as a prefix. It returns "" when nothing searchable is left.
+// words is kept and -word leaves a word out, as PostgreSQL's
+// websearch_to_tsquery reads them. It returns "" when nothing searchable
+// is left.
 func FTS5Query(text string) string {
 	type term struct {
 		words  []string
@@ -270,20 +359,11 @@ func FTS5Query(text string) string {
 	}
 	var b strings.Builder
 	positive := false
-	lastPositive := -1
-	for i, t := range terms {
-		if !t.not {
-			lastPositive = i
-		}
-	}
 	for i, t := range terms {
 		if t.not && !positive {
 			continue // FTS5 needs something to match before NOT
 		}
 		q := `"` + strings.Join(t.words, " ") + `"`
-		if i == lastPositive && !t.phrase {
-			q += "*"
-		}
 		switch {
 		case b.Len() == 0:
 		case t.not:

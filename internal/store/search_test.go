@@ -12,16 +12,16 @@ import (
 func TestFTS5Query(t *testing.T) {
 	cases := map[string]string{
 		"":                        "",
-		"council":                 `"council"*`,
-		"local government":        `"local" AND "government"*`,
-		`"local government" cuts`: `"local government" AND "cuts"*`,
-		"cuts OR budget":          `"cuts" OR "budget"*`,
-		"cuts -tory":              `"cuts"* NOT "tory"`,
+		"council":                 `"council"`,
+		"local government":        `"local" AND "government"`,
+		`"local government" cuts`: `"local government" AND "cuts"`,
+		"cuts OR budget":          `"cuts" OR "budget"`,
+		"cuts -tory":              `"cuts" NOT "tory"`,
 		"-only":                   "",
-		`AND OR NOT ( ) * ^ :`:    `"AND" OR "NOT"*`,
-		"by-election":             `"by" AND "election"*`,
+		`AND OR NOT ( ) * ^ :`:    `"AND" OR "NOT"`,
+		"by-election":             `"by" AND "election"`,
 		`unclosed "quote here`:    `"unclosed" AND "quote here"`,
-		"Ünïcödé café":            `"Ünïcödé" AND "café"*`,
+		"Ünïcödé café":            `"Ünïcödé" AND "café"`,
 	}
 	for in, want := range cases {
 		if got := store.FTS5Query(in); got != want {

@@ -47,5 +47,6 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 	s.renderReports(w, r, http.StatusOK, "search", &page{Title: title, Data: map[string]any{
 		"Q": sq.Text, "Results": results, "Total": total, "Pager": newPager(r, pg, total), "Bodies": bodies, "Body": sq.BodyID,
 		"Person": person, "Year": sq.Year, "Years": yearsAgo(s.Now(), 15), "Searched": q.Has("q"),
+		"More": total > store.SearchCountCap, "Cap": store.SearchCountCap,
 	}}, headInfo{})
 }

@@ -1,0 +1,123 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"quorum/internal/store"
+	"quorum/internal/testkit"
+)
+
+// searchWords is a vocabulary for generated reports; earlier words are
+// drawn more often, as in real text.
+var searchWords = strings.Fields(`the committee agreed report members party council councillors leader deputy general secretary
+budget membership selection candidates campaign local government elections policy housing social care
+branch region conference rules equality disputes finance accounts reserve staff training vote motion
+amendment consultation affiliates union workers pay services transport schools health hospital
+devolution scotland wales london north south east west youth women disabled lgbt bame officers
+treasurer chair minutes agenda hustings nomination ballot turnout returning officer scrutineer
+parliament government minister shadow cabinet opposition economy growth investment energy climate
+railways water ownership tax welfare pensions benefits universal credit poverty food banks rents
+planning homes landlords tenants councils cuts funding settlement reserves precept levy grant`)
+
+// searchVocabulary is the words of generated reports: the words above,
+// then made-up ones, 6,000 in all, drawn with Zipf's law as words are in
+// English text (the first hundred or so make up half of a text).
+var searchVocabulary = func() []string {
+	syll := strings.Fields("ba ke ri mo tu la ne si po da ve lo ra mi su fe no ta ge pi")
+	v := append([]string{}, searchWords...)
+	for i := 0; len(v) < 6000; i++ {
+		v = append(v, syll[i%20]+syll[(i/20)%20]+syll[(i/400)%20]+"n")
+	}
+	return v
+}()
+
+// searchCorpus fills a database with n published reports of about 600
+// words each.
+func searchCorpus(tb testing.TB, db *store.DB, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	if err := db.EnsureSearchIndex(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(r, 1.07, 2, uint64(len(searchVocabulary)-1))
+	docs := make([]store.SearchDocument, 0, n)
+	for i := range n {
+		var b strings.Builder
+		for w := range 600 {
+			if w > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(searchVocabulary[zipf.Uint64()])
+			if w%15 == 14 {
+				b.WriteString(".")
+			}
+		}
+		year := 2010 + i%16
+		docs = append(docs, store.SearchDocument{Kind: "report", RefID: int64(i + 1), BodyID: int64(1 + i%3), PersonID: int64(1 + i%40), Year: year,
+			Title: fmt.Sprintf("Report %d: %s and %s", i, searchVocabulary[zipf.Uint64()], searchVocabulary[zipf.Uint64()]), Content: b.String(),
+			URL: fmt.Sprintf("/reports/r%d", i), PublishedAt: time.Date(year, time.Month(1+i%12), 1+i%28, 18, 0, 0, 0, time.UTC)})
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error { return tx.BulkPutSearchDocuments(ctx, docs) })
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// searchQueries mixes what visitors type: common and rare words, several
+// words, phrases, alternatives, exclusions and filters.
+var searchQueries = []store.SearchQuery{
+	{Text: "council"}, {Text: "housing"}, {Text: "landlords tenants"}, {Text: "universal credit"}, {Text: `"social care"`},
+	{Text: "hustings OR ballot"}, {Text: "budget -reserve"}, {Text: "scrutineer", Year: 2020}, {Text: "railways ownership", BodyID: 2},
+	{Text: "precept", PersonID: 7}, {Text: "the committee agreed"}, {Text: "levy grant settlement"}, {Text: "climat"},
+}
+
+// BenchmarkSearch10k runs the queries over 10,000 reports and reports the
+// 50th and 95th percentiles of their times, on each engine.
+func BenchmarkSearch10k(b *testing.B) {
+	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+		b.Run(string(engine), func(b *testing.B) {
+			if engine == store.Postgres && os.Getenv(testkit.PostgresEnv) == "" {
+				b.Skip("PostgreSQL benchmark skipped: set " + testkit.PostgresEnv)
+			}
+			var db *store.DB
+			if engine == store.SQLite {
+				db = testkit.SQLite(b)
+			} else {
+				db = testkit.Postgres(b)
+			}
+			searchCorpus(b, db, 10_000)
+			if engine == store.Postgres {
+				if _, err := db.Exec(context.Background(), `ANALYZE search_documents`); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ctx := context.Background()
+			var times []time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				q := searchQueries[i%len(searchQueries)]
+				q.Page = store.Page{Size: 20}
+				start := time.Now()
+				if _, _, err := db.Search(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(start))
+			}
+			b.StopTimer()
+			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+			pct := func(p float64) float64 {
+				return float64(times[min(len(times)-1, int(p*float64(len(times))))].Microseconds()) / 1000
+			}
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.95), "p95-ms")
+		})
+	}
+}
