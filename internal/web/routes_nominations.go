@@ -21,6 +21,8 @@ func (s *Server) nominationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /nominations/{slug}/answer/{id}", s.nominationAnswer)
 
 	// The returning officer.
+	mux.HandleFunc("GET /admin/nominations/rules", s.nominationRules)
+	mux.HandleFunc("POST /admin/nominations/rules", s.nominationRuleAdd)
 	mux.HandleFunc("GET /admin/nominations/new", s.nominationNewForm)
 	mux.HandleFunc("POST /admin/nominations", s.nominationCreate)
 	mux.HandleFunc("POST /nominations/{slug}/close", s.nominationClose)
