@@ -8,10 +8,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -42,12 +42,20 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// demoServer runs `quorum demo` on a free port and returns its address and
-// what it printed.
-func demoServer(t *testing.T) (baseURL, banner string) {
+// demoServer runs `quorum demo` (with any extra flags) on a free port and
+// returns its address and what it printed. The port is chosen here so that
+// links in e-mails carry the real address.
+func demoServer(t *testing.T, extra ...string) (baseURL, banner string) {
 	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, binary, "demo", "--listen", "127.0.0.1:0", "--log-level", "warn")
+	args := append([]string{"demo", "--listen", addr, "--base-url", "http://" + addr, "--log-level", "warn"}, extra...)
+	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -68,9 +76,8 @@ func demoServer(t *testing.T) (baseURL, banner string) {
 		}
 		close(lines)
 	}()
-	urlRE := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)/`)
 	var b strings.Builder
-	deadline := time.After(60 * time.Second)
+	deadline := time.After(90 * time.Second)
 	for {
 		select {
 		case line, ok := <-lines:
@@ -78,15 +85,12 @@ func demoServer(t *testing.T) (baseURL, banner string) {
 				t.Fatalf("quorum demo stopped early; it printed:\n%s", b.String())
 			}
 			b.WriteString(line + "\n")
-			if m := urlRE.FindStringSubmatch(line); m != nil {
-				baseURL = m[1]
-			}
 			if strings.HasPrefix(line, "Press Ctrl-C") {
 				go func() {
 					for range lines {
 					}
 				}()
-				return baseURL, b.String()
+				return "http://" + addr, b.String()
 			}
 		case <-deadline:
 			t.Fatalf("quorum demo did not start; it printed:\n%s", b.String())

@@ -1,13 +1,8 @@
 package e2e
 
 import (
-	"bufio"
-	"context"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,66 +13,6 @@ import (
 	"quorum/internal/testkit"
 )
 
-// reportDemo runs `quorum demo` with extra flags and returns its address
-// and banner.
-func reportDemo(t *testing.T, extra ...string) (baseURL, banner string) {
-	t.Helper()
-	// Links in e-mails need the real address, so the port is chosen here.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	args := append([]string{"demo", "--listen", addr, "--base-url", "http://" + addr, "--log-level", "warn"}, extra...)
-	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-	})
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	urlRE := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)/`)
-	var b strings.Builder
-	deadline := time.After(90 * time.Second)
-	for {
-		select {
-		case line, ok := <-lines:
-			if !ok {
-				t.Fatalf("quorum demo stopped early; it printed:\n%s", b.String())
-			}
-			b.WriteString(line + "\n")
-			if m := urlRE.FindStringSubmatch(line); m != nil {
-				baseURL = m[1]
-			}
-			if strings.HasPrefix(line, "Press Ctrl-C") {
-				go func() {
-					for range lines {
-					}
-				}()
-				return baseURL, b.String()
-			}
-		case <-deadline:
-			t.Fatalf("quorum demo did not start; it printed:\n%s", b.String())
-		}
-	}
-}
-
 // TestReportToSubscriberAndOneClickUnsubscribe follows a report from the
 // representative's keyboard to a subscriber's inbox: a reader subscribes
 // and confirms, the representative writes and publishes, the newsletter
@@ -85,7 +20,7 @@ func reportDemo(t *testing.T, extra ...string) (baseURL, banner string) {
 // next report is not sent to the reader.
 func TestReportToSubscriberAndOneClickUnsubscribe(t *testing.T) {
 	smtp := testkit.StartSMTP(t)
-	base, banner := reportDemo(t, "--smtp-url", smtp.URL()+"?tls=none", "--mail-from", "Demo Party <news@party.example>")
+	base, banner := demoServer(t, "--smtp-url", smtp.URL()+"?tls=none", "--mail-from", "Demo Party <news@party.example>")
 	m := regexp.MustCompile(`Representative \(local government\)\s+(\S+@\S+)`).FindStringSubmatch(banner)
 	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
 	if m == nil || pw == nil {
