@@ -120,6 +120,21 @@ func TestReportToSubscriberAndOneClickUnsubscribe(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The representative's other pages.
+	repPage, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".report-header .meta a").getAttribute("href")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pg := range []struct{ path, wait string }{
+		{repPage, ".reports-list"}, {"/bodies/nec/reports", ".reports-holders"}, {"/bodies/nec/meetings", ".reports-list"},
+		{"/my/reports", ".reports-list"}, {"/moderation", "main h1"}, {"/events", "main h1"}, {"/search?q=committee", ".search-results"},
+	} {
+		must("open "+pg.path, chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.wait)))
+		checkAccessible(t, ctx, pg.path)
+	}
+	must("open a meeting", chromedp.Navigate(base+"/bodies/nec/meetings"), chromedp.Click(chromedp.CSS(".reports-list a")), chromedp.WaitVisible(chromedp.CSS("#minutes-h")))
+	checkAccessible(t, ctx, "meeting page with minutes")
+
 	// The newsletter arrives, with a one-click unsubscribe.
 	news := waitReader(2)[1]
 	if !strings.Contains(news.Header.Get("Subject"), "Report back") || !strings.Contains(news.Text, "I raised council funding.") || !strings.Contains(news.HTML, "<h2") {

@@ -248,6 +248,10 @@ func TestFeedsSearchAndCalendars(t *testing.T) {
 		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/atom+xml; charset=utf-8" || !strings.Contains(rec.Body.String(), "<title>Councils and budgets</title>") {
 			t.Errorf("feed: %d %s", rec.Code, rec.Header().Get("Content-Type"))
 		}
+		rec = s.do("anonymous", "GET", "/api/v1/reports/councils-and-budgets", nil)
+		if b := rec.Body.String(); rec.Code != 200 || !strings.Contains(b, `"title": "Councils and budgets"`) || !strings.Contains(b, `"html": "\u003cp\u003eLocal councils`) {
+			t.Errorf("API: %d %s", rec.Code, b)
+		}
 		rec = s.do("anonymous", "GET", "/search?q=budget&year="+fmt.Sprint(time.Now().Year()), nil)
 		if b := rec.Body.String(); rec.Code != 200 || !strings.Contains(b, "1 result") || !strings.Contains(b, "<mark>") {
 			t.Errorf("search: %d", rec.Code)

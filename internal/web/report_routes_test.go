@@ -102,6 +102,10 @@ func TestReportRoutesForEveryRole(t *testing.T) {
 			{"GET", fixed("/people/member/reports"), nil, nil}, // neither seat nor report
 			{"GET", fixed("/bodies/executive/reports"), nil, everyone},
 			{"GET", fixed(fmt.Sprintf("/images/%d", im.ID)), nil, everyone},
+			{"GET", fixed("/api/v1/reports"), nil, everyone},
+			{"GET", fixed("/api/v1/reports?body=executive&person=rep"), nil, everyone},
+			{"GET", fixed("/api/v1/reports/" + pub.Slug), nil, everyone},
+			{"GET", fixed("/api/v1/reports/" + draft.Slug), nil, authors},
 			{"GET", fixed("/feed.atom"), nil, everyone},
 			{"GET", fixed("/bodies/executive/feed.atom"), nil, everyone},
 			{"GET", fixed("/people/rep/feed.atom"), nil, everyone},

@@ -65,6 +65,10 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/subscribers/suppress", s.subscriptionSuppress)
 	mux.HandleFunc("POST /admin/subscribers/unsuppress", s.subscriptionUnsuppress)
 
+	// The JSON API of reports, with the same permissions as the pages.
+	mux.HandleFunc("GET /api/v1/reports", s.apiReports)
+	mux.HandleFunc("GET /api/v1/reports/{slug}", s.apiReport)
+
 	// Feeds and search.
 	mux.HandleFunc("GET /feed.atom", s.feedSite)
 	mux.HandleFunc("GET /bodies/{slug}/feed.atom", s.feedBody)
