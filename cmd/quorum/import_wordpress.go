@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"quorum/internal/config"
 	"quorum/internal/jobs"
@@ -35,8 +36,8 @@ Importing the same file again changes nothing: an item imported before
 (recognised by its GUID) is left as it is, though comments added to it
 since are brought in. If any item cannot be imported, each is named with
 the reason and nothing is written, unless --skip-bad is given.
-Imported reports are not e-mailed to subscribers. Media files are not
-copied: pictures keep loading from the old blog while it is online.
+Imported reports are not e-mailed to subscribers. Without --uploads,
+pictures keep loading from the old blog while it is online.
 
 Flags:
   --body SLUG        the body the reports are about (e.g. nec); without it
@@ -44,6 +45,10 @@ Flags:
   --dry-run          check the file and show what would be imported;
                      write nothing
   --skip-bad         import the items that can be, and name the others
+  --uploads DIR      a copy of the blog's wp-content/uploads folder: its
+                     pictures are brought in (resized, camera details
+                     removed), posts show them from Quorum, old picture
+                     addresses redirect, featured images become covers
   --database-url URL database, sqlite:PATH or postgres://… (env
                      QUORUM_DATABASE_URL; default sqlite:quorum.db)
   --help             show this help
@@ -69,6 +74,7 @@ func importWordPress(ctx context.Context, args []string, stdout, stderr io.Write
 	bodySlug := fs.String("body", "", "")
 	dryRun := fs.Bool("dry-run", false, "")
 	skipBad := fs.Bool("skip-bad", false, "")
+	uploads := fs.String("uploads", "", "")
 	load := config.Register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -104,6 +110,13 @@ func importWordPress(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	defer db.Close()
 	opts := report.WordPressOptions{DryRun: *dryRun, SkipBad: *skipBad}
+	if *uploads != "" {
+		if st, err := os.Stat(*uploads); err != nil || !st.IsDir() {
+			fmt.Fprintf(stderr, "%s: --uploads %s is not a folder\n", cmd, *uploads)
+			return exitUsage
+		}
+		opts.Uploads = os.DirFS(*uploads)
+	}
 	if *bodySlug != "" {
 		b, err := db.BodyBySlug(ctx, *bodySlug)
 		if err != nil {
@@ -143,6 +156,9 @@ func importWordPress(ctx context.Context, args []string, stdout, stderr io.Write
 	fmt.Fprintf(stdout, "  authors: %d matched by e-mail, %d created\n", res.AuthorsMatched, res.AuthorsCreated)
 	fmt.Fprintf(stdout, "  %d new categories and %s\n", res.Categories, countNoun(res.Tags, "new tag"))
 	fmt.Fprintf(stdout, "  %d old addresses now redirect\n", res.Redirects)
+	if *uploads != "" {
+		fmt.Fprintf(stdout, "  %s brought in; %d media files not found, %d not pictures\n", countNoun(res.Media, "picture"), res.MediaMissing, res.MediaNotImages)
+	}
 	if res.OtherItems > 0 {
 		fmt.Fprintf(stdout, "  %s of other kinds (menus, blocks, trash) left out\n", countNoun(res.OtherItems, "item"))
 	}

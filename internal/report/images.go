@@ -118,6 +118,11 @@ func downscale(src image.Image, w int) image.Image {
 	return dst
 }
 
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 // SetCover checks, resizes and stores a report's cover image.
 func (s *Service) SetCover(ctx context.Context, p *auth.Principal, reportID int64, content []byte, alt string) (store.Image, error) {
 	alt = strings.TrimSpace(alt)

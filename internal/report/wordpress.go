@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"sort"
 	"strconv"
@@ -27,6 +28,9 @@ type WordPressOptions struct {
 	// SkipBad imports the items without problems and names the others;
 	// by default one bad item stops the whole import.
 	SkipBad bool
+	// Uploads, if set, is a copy of the blog's wp-content/uploads folder:
+	// its pictures are brought in (see wordpress_media.go).
+	Uploads fs.FS
 }
 
 // ImportProblem is an item that cannot be imported, and why.
@@ -47,7 +51,10 @@ type WordPressResult struct {
 	Pingbacks                      int // pingbacks and trackbacks: not imported
 	Categories, Tags               int // new
 	Redirects                      int // old addresses that now redirect
-	Attachments                    int // media items: not copied
+	Attachments                    int // media items in the file
+	Media                          int // pictures brought in from Uploads
+	MediaMissing                   int // media items whose file is not in Uploads
+	MediaNotImages                 int // media files that are not pictures: not brought in
 	OtherItems                     int // menus, blocks and other types: not imported
 	Notes                          []string
 	Problems                       []ImportProblem
@@ -127,8 +134,8 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 	if len(res.Problems) > 0 && !opts.SkipBad {
 		return res, ErrImportProblems
 	}
-	if res.Attachments > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d media items are not copied: pictures in posts still load from the old blog's address while it stays up", res.Attachments))
+	if res.Attachments > 0 && opts.Uploads == nil {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d media items are not copied (no copy of wp-content/uploads was given): pictures in posts still load from the old blog's address while it stays up", res.Attachments))
 	}
 	now := s.now()
 	err := s.inTx(ctx, func(tx *store.Tx) error {
@@ -137,6 +144,10 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 			return err
 		}
 		tags, err := importTerms(ctx, tx, exp, &res)
+		if err != nil {
+			return err
+		}
+		media, err := s.importMedia(ctx, tx, exp, opts.Uploads, now, &res)
 		if err != nil {
 			return err
 		}
@@ -163,7 +174,7 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 		}
 		relink := linkReplacer(newPaths)
 		for _, p := range plans {
-			if err := s.importItem(ctx, tx, p, people[p.authorKey], tags, relink, opts, now, &res); err != nil {
+			if err := s.importItem(ctx, tx, p, people[p.authorKey], tags, relink, media, opts, now, &res); err != nil {
 				return fmt.Errorf("%s: %w", itemName(p.item), err)
 			}
 		}
@@ -486,7 +497,7 @@ func linkReplacer(paths map[string]string) *strings.Replacer {
 
 // importItem writes one post or page with its terms, comments and redirect.
 func (s *Service) importItem(ctx context.Context, tx *store.Tx, p plannedItem, authorID int64, tags map[termKey]int64, relink *strings.Replacer,
-	opts WordPressOptions, now time.Time, res *WordPressResult) error {
+	media mediaMap, opts WordPressOptions, now time.Time, res *WordPressResult) error {
 	existing, err := tx.ReportBySourceGUID(ctx, p.guid)
 	var reportID int64
 	switch {
@@ -496,7 +507,7 @@ func (s *Service) importItem(ctx context.Context, tx *store.Tx, p plannedItem, a
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	default:
-		body := relink.Replace(p.body)
+		body := media.relink(relink.Replace(p.body))
 		rendered := s.html.render(FormatHTML, body, nil)
 		summary := p.summary
 		if summary == "" {
@@ -509,7 +520,7 @@ func (s *Service) importItem(ctx context.Context, tx *store.Tx, p plannedItem, a
 			Slug: p.slug, Kind: p.kind, BodyID: opts.BodyID, AuthorID: authorID, Title: p.title, Summary: summary, Format: FormatHTML,
 			Intro: body, HTML: rendered.HTML, TOC: rendered.TOCJSON(), PlainText: rendered.PlainText, Status: p.status,
 			CommentsOpen: p.item.CommentStatus == "open", SendNewsletter: false, SourceGUID: p.guid,
-			SourceID: strconv.FormatInt(p.item.PostID, 10), CreatedAt: p.published, UpdatedAt: p.modified,
+			SourceID: strconv.FormatInt(p.item.PostID, 10), CreatedAt: p.published, UpdatedAt: p.modified, CoverImageID: media.featured(p.item),
 		}
 		if r.CreatedAt.IsZero() {
 			r.CreatedAt = now

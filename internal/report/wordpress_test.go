@@ -2,10 +2,12 @@ package report_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"quorum/internal/report"
@@ -194,6 +196,63 @@ func TestImportEdgeCases(t *testing.T) {
 		}
 		if got := pg.Comments[0].Replies[0].Replies[0].Body; got != "third level <b>" && got != "third level" {
 			t.Errorf("comment text: %q", got)
+		}
+	})
+}
+
+const mediaWXR = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://blog.example</wp:base_site_url>
+<wp:author><wp:author_login>bob</wp:author_login><wp:author_email>bob@blog.example</wp:author_email><wp:author_display_name>Bob</wp:author_display_name></wp:author>
+<item><title>Crowd</title><wp:post_id>20</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>https://blog.example/wp-content/uploads/2020/01/crowd.png</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2020/01/crowd.png</wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Members at the rally</wp:meta_value></wp:postmeta></item>
+<item><title>Minutes</title><wp:post_id>21</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>https://blog.example/wp-content/uploads/2020/01/minutes.pdf</wp:attachment_url></item>
+<item><title>Gone</title><wp:post_id>22</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>https://blog.example/wp-content/uploads/2019/05/gone.jpg</wp:attachment_url></item>
+<item><title>Rally</title><link>https://blog.example/2020/01/02/rally/</link><dc:creator>bob</dc:creator><guid>https://blog.example/?p=23</guid>
+<content:encoded><![CDATA[<a href="https://blog.example/wp-content/uploads/2020/01/crowd.png"><img src="https://blog.example/wp-content/uploads/2020/01/crowd-300x200.png" alt="" /></a>
+
+A good day.]]></content:encoded>
+<wp:post_id>23</wp:post_id><wp:post_date_gmt>2020-01-02 10:00:00</wp:post_date_gmt><wp:status>publish</wp:status><wp:post_type>post</wp:post_type><wp:post_name>rally</wp:post_name>
+<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>20</wp:meta_value></wp:postmeta></item>
+</channel></rss>`
+
+func TestImportMedia(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		exp, err := wxr.Parse(strings.NewReader(mediaWXR))
+		if err != nil {
+			t.Fatal(err)
+		}
+		uploads := fstest.MapFS{
+			"2020/01/crowd.png":   {Data: pngOf(2000, 1000, true)},
+			"2020/01/minutes.pdf": {Data: []byte("%PDF-1.4 minutes")},
+		}
+		res, err := e.svc.ImportWordPress(e.ctx, exp, report.WordPressOptions{Uploads: uploads})
+		if err != nil || res.Media != 1 || res.MediaNotImages != 1 || res.MediaMissing != 1 || res.Posts != 1 {
+			t.Fatalf("import: %v %+v", err, res)
+		}
+		r, err := db.ReportBySlug(e.ctx, "rally")
+		if err != nil || r.CoverImageID == 0 {
+			t.Fatalf("featured image: %v %+v", err, r.CoverImageID)
+		}
+		img := fmt.Sprintf("/images/%d", r.CoverImageID)
+		if !strings.Contains(r.HTML, `src="`+img+`"`) || !strings.Contains(r.HTML, `href="`+img+`"`) || strings.Contains(r.HTML, "wp-content") {
+			t.Errorf("body: %s", r.HTML)
+		}
+		im, _ := db.ImageByID(e.ctx, r.CoverImageID)
+		if im.Width != report.CoverWidth || im.Alt != "Members at the rally" {
+			t.Errorf("image: %dx%d %q", im.Width, im.Height, im.Alt)
+		}
+		if target, err := db.RedirectTarget(e.ctx, "/wp-content/uploads/2020/01/crowd.png"); err != nil || target != img {
+			t.Errorf("media redirect: %q %v", target, err)
+		}
+		again, err := e.svc.ImportWordPress(e.ctx, exp, report.WordPressOptions{Uploads: uploads})
+		if err != nil || again.Media != 0 || again.Unchanged != 1 {
+			t.Fatalf("again: %v %+v", err, again)
 		}
 	})
 }

@@ -447,6 +447,13 @@ func (db *DB) RedirectTarget(ctx context.Context, path string) (string, error) {
 	return target, one(err)
 }
 
+// RedirectTarget tells where an old address now lives, inside a transaction.
+func (tx *Tx) RedirectTarget(ctx context.Context, path string) (string, error) {
+	var target string
+	err := tx.QueryRow(ctx, `SELECT target FROM redirects WHERE path = ?`, path).Scan(&target)
+	return target, one(err)
+}
+
 // Image is a stored picture, already checked and resized.
 type Image struct {
 	ID          int64
