@@ -179,8 +179,13 @@ func LoadDemo(ctx context.Context, s *Service, o DemoOptions) (DemoSummary, erro
 					Intro:  fmt.Sprintf(demoIntros[r.IntN(len(demoIntros))], month),
 					BodyID: body.ID, MeetingID: m.ID, CommentsOpen: true, SendNewsletter: true,
 				}
-				if ai > 0 {
+				switch ai {
+				case 1:
 					in.Title = fmt.Sprintf("Report back: %s, %s", body.Name, month)
+				case 2:
+					in.Title = fmt.Sprintf("What happened at the %s meeting of the executive", month)
+				case 3:
+					in.Title = fmt.Sprintf("%s: my report to members", month)
 				}
 				for _, kind := range []string{"leader", "deputy_leader", "general_secretary", "local_government", "policy", "elections", "disputes", "european_international"} {
 					texts := demoSections[kind]
