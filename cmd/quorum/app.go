@@ -36,6 +36,7 @@ type app struct {
 	// demoNominations makes a nominations service feeding a given elections
 	// service, for the demo's past and open nomination periods.
 	demoNominations func(*election.Service) *nomination.Service
+	reports         *report.Service
 }
 
 // newApp wires every service on an open, migrated database.
@@ -77,7 +78,7 @@ func newApp(cfg config.Config, db *store.DB, log *slog.Logger, demo bool) (*app,
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, db: db, log: log, queue: queue, runner: runner, web: srv, demoElections: newElections,
+	return &app{cfg: cfg, db: db, log: log, queue: queue, runner: runner, web: srv, demoElections: newElections, reports: reports,
 		demoNominations: func(e *election.Service) *nomination.Service {
 			return nomination.New(db, mailer.svc, queue, e, nomination.Config{BaseURL: cfg.BaseURL, Logger: log})
 		}}, nil

@@ -13,6 +13,7 @@ import (
 
 	"quorum/internal/auth"
 	"quorum/internal/demo"
+	"quorum/internal/report"
 	"quorum/internal/store"
 )
 
@@ -157,6 +158,9 @@ func loadDemo(ctx context.Context, db *store.DB, a *app, seed int64, today time.
 	}
 	if err := loadDemoElections(ctx, db, a.demoElections, a.demoNominations, sum, seed, today); err != nil {
 		return nil, fmt.Errorf("demo elections: %w", err)
+	}
+	if _, err := report.LoadDemo(ctx, a.reports, report.DemoOptions{BodyID: sum.NECID, Featured: sum.NECSeatHolder.ID, Today: today, Seed: seed}); err != nil {
+		return nil, fmt.Errorf("demo reports: %w", err)
 	}
 	return logins, nil
 }
