@@ -12,7 +12,7 @@ import (
 	"quorum/internal/testkit"
 )
 
-// TestConcurrentCastsLeaveOneEnvelope fires 200 casts by one voter at once:
+// TestConcurrentCastsLeaveOneEnvelope fires 1,000 casts by one voter at once:
 // exactly one is accepted (or, where votes may change, all are, one after
 // another), and exactly one envelope remains.
 func TestConcurrentCastsLeaveOneEnvelope(t *testing.T) {
@@ -26,7 +26,7 @@ func TestConcurrentCastsLeaveOneEnvelope(t *testing.T) {
 				e, cs, _ := f.election(electionOptions{allowChange: tc.allowChange})
 				voter := f.voters(1)[0]
 				f.open(e)
-				const attempts = 200
+				const attempts = 1000
 				var wg sync.WaitGroup
 				var mu sync.Mutex
 				ok, refused := 0, 0
