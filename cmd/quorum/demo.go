@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,8 +67,16 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cfg.DatabaseURL = "sqlite:" + path
+	// Listen first, so that with --listen 127.0.0.1:0 the links in e-mails
+	// carry the port actually chosen.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "quorum: listen on %s: %v\n", cfg.Listen, err)
+		return exitUsage
+	}
+	defer ln.Close()
 	if !strings.Contains(strings.Join(args, " "), "base-url") && os.Getenv("QUORUM_BASE_URL") == "" {
-		cfg.BaseURL = "http://" + cfg.Listen
+		cfg.BaseURL = "http://" + ln.Addr().String()
 	}
 	db, code := openDB(ctx, cfg.DatabaseURL, stderr)
 	if db == nil {
@@ -85,11 +94,6 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "quorum: demo data: %v\n", err)
 		return exitFail
-	}
-	ln, err := a.listen()
-	if err != nil {
-		fmt.Fprintf(stderr, "quorum: %v\n", err)
-		return exitUsage
 	}
 	fmt.Fprintf(stdout, "Quorum demo ready in %.1fs at http://%s/\n\n", time.Since(start).Seconds(), ln.Addr())
 	fmt.Fprintf(stdout, "Log-ins (password for all: %s):\n", DemoPassword)

@@ -29,6 +29,7 @@ type importKind struct {
 
 var importKinds = []importKind{
 	{name: "members", summary: "members and memberships from a CSV file", run: importMembers},
+	{name: "wordpress", summary: "a WordPress blog (WXR export file): posts, pages, comments, redirects", run: importWordPress},
 }
 
 // exportKinds lists what "quorum export" can write, the same way.

@@ -206,7 +206,7 @@ func TestMembersCommandUsageAndDatabaseErrors(t *testing.T) {
 		errWant string
 	}{
 		{"no kind", false, nil, 2, "Usage: quorum import KIND"},
-		{"unknown kind", false, []string{"ledger"}, 2, `unknown kind "ledger" (known: members)`},
+		{"unknown kind", false, []string{"ledger"}, 2, `unknown kind "ledger" (known: members, wordpress)`},
 		{"no file", false, []string{"members"}, 2, "give exactly one FILE.csv"},
 		{"two files", false, []string{"members", file, file}, 2, "give exactly one FILE.csv"},
 		{"unknown flag", false, []string{"members", file, "--force"}, 2, "flag provided but not defined: -force"},
