@@ -143,16 +143,7 @@ func newSite(t *testing.T, db *store.DB) *site {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := authSvc.SignIn(ctx, email, fixturePassword, "fixture-"+role)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.NeedsCode {
-			if err := db.MarkSecondFactor(ctx, auth.HashToken(res.Token)); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.sessions[role] = res.Token
+		s.sessions[role] = signIn(t, db, authSvc, email, role)
 		s.people[role] = id
 	}
 	return s
@@ -190,3 +181,20 @@ func (s *site) do(role, method, path string, form url.Values) *httptest.Response
 
 // now is the time the fixture's server sees.
 func (s *site) now() time.Time { return time.Now() }
+
+// signIn opens a session for a fixture person, passing the second factor
+// for those whose roles need it.
+func signIn(t testing.TB, db *store.DB, a *auth.Service, email, role string) string {
+	t.Helper()
+	ctx := context.Background()
+	res, err := a.SignIn(ctx, email, fixturePassword, "fixture-"+role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NeedsCode {
+		if err := db.MarkSecondFactor(ctx, auth.HashToken(res.Token)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return res.Token
+}

@@ -125,17 +125,8 @@ func newReportSite(t testing.TB, db *store.DB, opts ...func(*report.Config)) *re
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := authSvc.SignIn(ctx, email, fixturePassword, "fixture-"+role)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.NeedsCode {
-			if err := db.MarkSecondFactor(ctx, auth.HashToken(res.Token)); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.sessions[role] = res.Token
-		p, err := authSvc.Principal(ctx, res.Token)
+		s.sessions[role] = signIn(t, db, authSvc, email, role)
+		p, err := authSvc.Principal(ctx, s.sessions[role])
 		if err != nil {
 			t.Fatal(err)
 		}
