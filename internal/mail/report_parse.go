@@ -137,6 +137,11 @@ func ParseReport(r io.Reader) (Report, error) {
 	if !found {
 		return Report{Kind: NotAReport}, nil
 	}
+	if rep.OriginalMessageID == "" {
+		// Some servers return no header of the message but name it as
+		// the one they answer.
+		rep.OriginalMessageID = messageID(msg.Header.Get("In-Reply-To"))
+	}
 	return rep, nil
 }
 

@@ -166,6 +166,16 @@ func TestParseReportCases(t *testing.T) {
 	}
 }
 
+// A bounce that returns nothing of the message may still name it.
+func TestParseReportOriginalFromInReplyTo(t *testing.T) {
+	msg := strings.Replace(report("delivery-status", "message/delivery-status", "Final-Recipient: rfc822; ada@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n", ""),
+		"Subject: report\r\n", "Subject: report\r\nIn-Reply-To: <newsletter-1-2@party.example>\r\n", 1)
+	got, err := mail.ParseReport(strings.NewReader(msg))
+	if err != nil || got.Kind != mail.Bounce || got.OriginalMessageID != "newsletter-1-2@party.example" {
+		t.Fatalf("%v %+v", err, got)
+	}
+}
+
 // An error must never carry the message's text: it may be logged.
 func TestParseReportErrorsRepeatNothing(t *testing.T) {
 	_, err := mail.ParseReport(strings.NewReader("ada@example.org is not a header\r\n\r\n"))
