@@ -30,6 +30,7 @@ func commands() []command {
 		{"export", "export members as CSV", cmdExport},
 		{"count", "count a ballot file (.blt or CSV) by FPTP, block vote, IRV or STV", cmdCount},
 		{"loadtest", "measure casting under load with many voters at once", cmdLoadtest},
+		{"mail", "process bounces and spam complaints that came back by e-mail", cmdMail},
 	}
 }
 
