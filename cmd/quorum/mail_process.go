@@ -28,8 +28,8 @@ address newsletters are sent from:
   - an abuse feedback report (RFC 5965, from a mailbox provider's
     feedback loop) puts it there with reason complaint, and unsubscribes
     the subscriber from everything;
-  - when the report returns the newsletter's Message-ID, that delivery is
-    marked failed (or complaint) on the report's newsletter page;
+  - when the report returns the newsletter's Message-ID, the status of
+    that delivery becomes failed (or complaint);
   - every change is in the audit log.
 
 Delays and temporary failures (4.x.x), notices of delivery, auto-replies
