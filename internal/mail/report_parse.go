@@ -284,22 +284,35 @@ type field struct{ name, value string }
 func readFieldGroups(b []byte) [][]field {
 	var groups [][]field
 	var cur []field
+	// The folded lines of the last field, joined once it is complete:
+	// appending to its value line by line would cost the square of its
+	// length.
+	var folded []string
+	unfold := func() {
+		if len(folded) > 0 {
+			cur[len(cur)-1].value += " " + strings.Join(folded, " ")
+			folded = folded[:0]
+		}
+	}
 	for _, line := range strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n") {
 		switch {
 		case strings.TrimSpace(line) == "":
+			unfold()
 			if len(cur) > 0 {
 				groups = append(groups, cur)
 				cur = nil
 			}
 		case (line[0] == ' ' || line[0] == '\t') && len(cur) > 0:
-			cur[len(cur)-1].value += " " + strings.TrimSpace(line)
+			folded = append(folded, strings.TrimSpace(line))
 		default:
+			unfold()
 			name, value, ok := strings.Cut(line, ":")
 			if ok && name != "" && !strings.ContainsAny(name, " \t") {
 				cur = append(cur, field{strings.ToLower(name), strings.TrimSpace(value)})
 			}
 		}
 	}
+	unfold()
 	if len(cur) > 0 {
 		groups = append(groups, cur)
 	}

@@ -228,3 +228,31 @@ func FuzzParseReport(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseReportFolded reads a report whose Diagnostic-Code is
+// folded over as many lines as the part may hold: unfolding must stay
+// linear in the part's size.
+func BenchmarkParseReportFolded(b *testing.B) {
+	fields := "Final-Recipient: rfc822; ada@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550" + strings.Repeat("\r\n x", 90_000) + "\r\n"
+	msg := report("delivery-status", "message/delivery-status", fields, "")
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		if rep, err := mail.ParseReport(strings.NewReader(msg)); err != nil || rep.Kind != mail.Bounce {
+			b.Fatal(err, rep.Kind)
+		}
+	}
+}
+
+// BenchmarkParseReportPostfix reads an ordinary bounce.
+func BenchmarkParseReportPostfix(b *testing.B) {
+	msg, err := os.ReadFile(filepath.Join("testdata", "reports", "postfix-bounce.eml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		if rep, err := mail.ParseReport(strings.NewReader(string(msg))); err != nil || rep.Kind != mail.Bounce {
+			b.Fatal(err, rep.Kind)
+		}
+	}
+}
