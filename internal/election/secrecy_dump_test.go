@@ -37,20 +37,30 @@ func TestNoRankingInTheClearWhileVotingIsOpen(t *testing.T) {
 		s := castManyBallots(t, f)
 		finder := newLeakFinder(s.ballots)
 
-		dump := testkit.DumpTables(t, db)
-		checkDumpCoversTheVote(t, dump)
-		for _, l := range finder.inDump(dump) {
-			t.Errorf("a dump shows %s", l)
-		}
-		for _, l := range finder.inStorage(storedBytes(t, db)) {
-			t.Errorf("the database's storage holds %s", l)
-		}
-		for _, l := range finder.in("the log", []byte(f.logs.String()), notALetter) {
-			t.Errorf("%s", l)
-		}
-
+		t.Run("every table", func(t *testing.T) {
+			dump := testkit.DumpTables(t, db)
+			checkDumpCoversTheVote(t, dump)
+			for _, l := range finder.inDump(dump) {
+				t.Errorf("a dump shows %s", l)
+			}
+		})
+		// Below SQL, where deleted rows and replaced envelopes linger; run
+		// before anything is planted, which would linger there too.
+		t.Run("storage", func(t *testing.T) {
+			for _, l := range finder.inStorage(storedBytes(t, db)) {
+				t.Errorf("the database's storage holds %s", l)
+			}
+		})
+		t.Run("log", func(t *testing.T) {
+			for _, l := range finder.in("the log", []byte(f.logs.String()), notALetter) {
+				t.Errorf("%s", l)
+			}
+		})
 		t.Run("detects a planted ranking", func(t *testing.T) {
 			detectsPlantedRankings(t, f, s, finder)
+		})
+		t.Run("recognises the ballots once counted", func(t *testing.T) {
+			recognisesCountedBallots(t, f, s, finder)
 		})
 	})
 }
@@ -61,12 +71,18 @@ type secretBallot struct {
 	ids     []int64
 	names   []string
 	tracker ballot.Tracker // zero for a refused cast, which has none
+	// counted is true for the voter's last accepted ballot, the one the
+	// count opens and publishes.
+	counted bool
 }
 
 // votingScene is an election in mid-vote and what its voters chose.
 type votingScene struct {
 	ballots []secretBallot
 	voter   int64 // a voter's person id, for planted rows
+	// elections and the returning officer's share file of each, to count
+	elections []store.Election
+	shares    [][]byte
 }
 
 // castManyBallots opens two elections with distinctive candidate ids, one
@@ -80,8 +96,8 @@ func castManyBallots(t *testing.T, f *fixture) votingScene {
 	// Candidate ids far from every other number in the database, so that
 	// ids in order are found wherever they are written.
 	raiseCandidateIDs(t, f, 6_000_000_000+rand.Int64N(1_000_000_000))
-	changing, changingCands, _ := f.election(electionOptions{allowChange: true, seats: 1, method: "irv"})
-	once, onceCands, _ := f.election(electionOptions{})
+	changing, changingCands, changingShare := f.election(electionOptions{allowChange: true, seats: 1, method: "irv"})
+	once, onceCands, onceShare := f.election(electionOptions{})
 	vs := f.voters(30)
 	for _, v := range vs {
 		if err := f.db.CreateSession(f.ctx, store.Session{TokenHash: hex.EncodeToString(randomBytes(32)), PersonID: v.PersonID,
@@ -100,18 +116,22 @@ func castManyBallots(t *testing.T, f *fixture) votingScene {
 		t.Fatalf("%d ballot links e-mailed to %d voters", len(tokens), len(vs))
 	}
 
-	var scene votingScene
-	scene.voter = vs[0].PersonID
+	scene := votingScene{voter: vs[0].PersonID, elections: []store.Election{changing, once}, shares: [][]byte{changingShare, onceShare}}
+	lastOf := map[string]int{} // each voter's last accepted ballot
 	pools := map[int64]*rankingPool{
 		changing.ID: newRankingPool(changingCands, 1),
 		once.ID:     newRankingPool(onceCands, 2),
 	}
-	cast := func(e store.Election, v *auth.Principal, label string, do func([]int64) (election.Receipt, error)) error {
+	cast := func(e store.Election, v *auth.Principal, who, what string, do func([]int64) (election.Receipt, error)) error {
 		ids, names := pools[e.ID].next()
 		r, err := do(ids)
-		b := secretBallot{label: fmt.Sprintf("election %d, %s", e.ID, label), ids: ids, names: names}
+		b := secretBallot{label: fmt.Sprintf("election %d, %s's %s", e.ID, who, what), ids: ids, names: names}
 		if err == nil {
-			b.tracker = r.Tracker
+			key := fmt.Sprint(e.ID, who)
+			if last, ok := lastOf[key]; ok {
+				scene.ballots[last].counted = false
+			}
+			b.tracker, b.counted, lastOf[key] = r.Tracker, true, len(scene.ballots)
 		}
 		scene.ballots = append(scene.ballots, b)
 		if v != nil { // the web layer's limit on voting, counted in the database
@@ -126,31 +146,31 @@ func castManyBallots(t *testing.T, f *fixture) votingScene {
 	}
 
 	for i, v := range vs[:20] {
-		if err := cast(changing, v, fmt.Sprintf("voter %d's vote", i), signedIn(changing, v)); err != nil {
+		if err := cast(changing, v, fmt.Sprintf("voter %d", i), "vote", signedIn(changing, v)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i, v := range vs[:8] {
 		for change := 1; change <= 1+i%2; change++ {
-			if err := cast(changing, v, fmt.Sprintf("voter %d's change %d", i, change), signedIn(changing, v)); err != nil {
+			if err := cast(changing, v, fmt.Sprintf("voter %d", i), fmt.Sprintf("change %d", change), signedIn(changing, v)); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	for i, token := range tokens[20:26] { // voters who have not voted yet
-		if err := cast(changing, nil, fmt.Sprintf("ballot link %d's vote", i), func(ids []int64) (election.Receipt, error) {
+		if err := cast(changing, nil, fmt.Sprintf("ballot link %d", i), "vote", func(ids []int64) (election.Receipt, error) {
 			return f.svc.CastWithLink(f.ctx, token, ids)
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i, v := range vs[:25] {
-		if err := cast(once, v, fmt.Sprintf("voter %d's vote", i), signedIn(once, v)); err != nil {
+		if err := cast(once, v, fmt.Sprintf("voter %d", i), "vote", signedIn(once, v)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i, v := range vs[:5] {
-		err := cast(once, v, fmt.Sprintf("voter %d's refused second vote", i), signedIn(once, v))
+		err := cast(once, v, fmt.Sprintf("voter %d", i), "refused second vote", signedIn(once, v))
 		if !errors.Is(err, election.ErrAlreadyVoted) {
 			t.Fatalf("a second vote where votes cannot change: %v", err)
 		}
@@ -746,9 +766,14 @@ func detectsPlantedRankings(t *testing.T, f *fixture, s votingScene, finder leak
 			if !slices.ContainsFunc(found, func(l leak) bool { return l.ballot == victim.label && strings.HasPrefix(l.where, "table "+p.table) }) {
 				t.Errorf("the ranking planted in %s is not found; found %v", p.table, found)
 			}
-			if p.inStorage && !slices.ContainsFunc(finder.inStorage(storedBytes(t, f.db)), func(l leak) bool { return l.ballot == victim.label }) {
-				t.Errorf("the ranking planted in %s is not found in the database's storage", p.table)
+			if !p.inStorage {
+				return
 			}
+			t.Run("storage", func(t *testing.T) {
+				if !slices.ContainsFunc(finder.inStorage(storedBytes(t, f.db)), func(l leak) bool { return l.ballot == victim.label }) {
+					t.Errorf("the ranking planted in %s is not found in the database's storage", p.table)
+				}
+			})
 		})
 	}
 	t.Run("in the log", func(t *testing.T) {
@@ -776,4 +801,38 @@ func plaintextOf(b secretBallot) []byte {
 		p = binary.BigEndian.AppendUint64(p, uint64(id))
 	}
 	return append(p, make([]byte, 8*(ballot.PadSlots-len(b.ids)))...)
+}
+
+// recognisesCountedBallots closes and counts both elections: the ballots
+// are then published on purpose, as the tracker and the names in order,
+// and the finder that found nothing while voting was open must find every
+// counted ballot in election_ballots, and in no other table.
+func recognisesCountedBallots(t *testing.T, f *fixture, s votingScene, finder leakFinder) {
+	for i, e := range s.elections {
+		countNow(t, f, e, s.shares[i])
+	}
+	forms := map[string]map[string]bool{} // ballot → forms found in election_ballots
+	for _, l := range finder.inDump(testkit.DumpTables(t, f.db)) {
+		if !strings.HasPrefix(l.where, "table election_ballots") {
+			t.Errorf("after the count, a dump shows %s", l)
+			continue
+		}
+		if forms[l.ballot] == nil {
+			forms[l.ballot] = map[string]bool{}
+		}
+		forms[l.ballot][l.form] = true
+	}
+	counted := 0
+	for _, b := range s.ballots {
+		if !b.counted {
+			continue
+		}
+		counted++
+		if got := forms[b.label]; !got["the tracker's bytes"] || !got["the ranking as candidates' names in order"] {
+			t.Errorf("%s is not recognised among the published ballots: found %v", b.label, got)
+		}
+	}
+	if n := f.count(`SELECT COUNT(*) FROM election_ballots`); n != counted {
+		t.Fatalf("%d ballots published, %d counted ballots cast", n, counted)
+	}
 }
