@@ -40,7 +40,7 @@ func (s *Service) Search(ctx context.Context, q store.SearchQuery) ([]SearchResu
 	if err != nil {
 		return nil, 0, err
 	}
-	terms := snippetTerms(q.Text)
+	terms := store.SearchTerms(q.Text)
 	out := make([]SearchResult, len(hits))
 	for i, h := range hits {
 		out[i] = SearchResult{SearchHit: h, SnippetHTML: snippet(h.Content, terms, 30)}
@@ -49,45 +49,13 @@ func (s *Service) Search(ctx context.Context, q store.SearchQuery) ([]SearchResu
 	return out, total, nil
 }
 
-// snippetTerms are the word stems a search looks for: the words of the
-// query less those left out (-word), OR, and English endings, so that
-// "councils" finds "council" and "councillors" as the engines do.
-func snippetTerms(q string) []string {
-	var out []string
-	for _, f := range strings.Fields(q) {
-		if f == "OR" || strings.HasPrefix(f, "-") {
-			continue
-		}
-		for _, w := range strings.FieldsFunc(strings.ToLower(f), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-			out = append(out, stem(w))
-		}
-	}
-	return out
-}
-
-// stem takes common English endings off a word (a little of what the
-// engines' stemmers do: enough to mark the words found).
-func stem(w string) string {
-	for _, suffix := range []string{"ies", "ing", "ed", "es", "s", "ly"} {
-		if strings.HasSuffix(w, suffix) && len(w)-len(suffix) >= 4 {
-			return strings.TrimSuffix(w, suffix)
-		}
-	}
-	return w
-}
-
 // snippet cuts about n words of text around the first word that matches
 // a term, escaped, with the matching words in <mark>.
 func snippet(text string, terms []string, n int) string {
 	words := strings.Fields(text)
 	matches := func(w string) bool {
 		lw := strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
-		for _, t := range terms {
-			if len(t) >= 3 && strings.HasPrefix(lw, t) || lw == t {
-				return true
-			}
-		}
-		return false
+		return store.SearchTermMatches(lw, terms)
 	}
 	first := 0
 	for i, w := range words {

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -11,21 +13,19 @@ import (
 
 // Full-text search is where the engines differ most, so both versions sit
 // here side by side: SQLite's FTS5 (a virtual table kept in step with
-// search_documents by triggers, ranked by BM25) and PostgreSQL's tsvector
-// (a stored, weighted tsvector column with a GIN index, websearch_to_tsquery,
-// ts_rank, ts_headline). Neither can be written in the shared migration
+// search_documents by triggers; its matches are ranked in Go, see
+// search_rank.go) and PostgreSQL's tsvector (a stored, weighted tsvector
+// column with a GIN index, websearch_to_tsquery, ts_rank). Snippets are
+// cut in Go from the rows of the page shown. Neither can be written in the shared migration
 // language, so EnsureSearchIndex creates the engine's own at start-up; it
 // is idempotent, and rebuilds an index made by an older version.
 //
-// Ranking every match of a common word costs time in proportion to the
-// number of matches, so when more than rankWindow documents match, only
-// the rankWindow most recently indexed ones are ranked (the rest follow,
-// newest first). The filters (body, representative, year) are part of
-// the full-text query on SQLite (a "facets" column of tokens such as
-// body3), so that a filtered search never reads the documents' rows.
-
-// rankWindow bounds how many matches are ranked by relevance.
-const rankWindow = 400
+// Ranking costs time in proportion to the documents ranked, so only the
+// newest searchWindow matches are ordered by relevance (the rest follow,
+// newest first), and counting stops past SearchCountCap. The filters
+// (body, representative, year) are part of the full-text query on SQLite
+// (a "facets" column of tokens such as body3), so that a filtered search
+// never reads the documents' rows.
 
 const (
 	sqliteFacets = `'body' || COALESCE(%[1]s.body_id, 0) || ' person' || COALESCE(%[1]s.person_id, 0) || ' year' || %[1]s.year`
@@ -180,11 +180,46 @@ func (q SearchQuery) facets() string {
 // Search finds documents matching the words of q.Text, best first, with
 // the number found (counted up to SearchCountCap+1). Quoted phrases, OR between words and -word to
 // leave a word out work on both engines.
+//
+// Each search reads the index once for the newest matches (as many as
+// it counts), orders the newest searchWindow of them by relevance, and
+// reads the rows of the page shown only.
 func (db *DB) Search(ctx context.Context, q SearchQuery) ([]SearchHit, int, error) {
 	if db.Engine == Postgres {
 		return db.searchPostgres(ctx, q)
 	}
 	return db.searchSQLite(ctx, q)
+}
+
+// searchWindow is how many of the newest matches are ordered by
+// relevance; older matches follow, newest first. Ranking costs time in
+// proportion to the documents ranked, so a word found in most reports
+// must not mean ranking all of them.
+const searchWindow = 200
+
+// matchPage assembles a page from the newest matches (ids, newest first,
+// as many as were counted): positions inside the window come from rank,
+// later ones, newest first, from older (the matches older than the
+// window, skipping skip of them).
+func matchPage(ids []int64, p Page, rank func(window []int64, from, n int) ([]SearchHit, error),
+	older func(floor int64, skip, n int) ([]SearchHit, error)) ([]SearchHit, error) {
+	off, limit := p.Offset(), p.Limit()
+	window := ids[:min(len(ids), searchWindow)]
+	var hits []SearchHit
+	if off < len(window) {
+		var err error
+		if hits, err = rank(window, off, min(limit, len(window)-off)); err != nil {
+			return nil, err
+		}
+	}
+	if rest := limit - len(hits); rest > 0 && len(ids) > len(window) {
+		more, err := older(window[len(window)-1], max(0, off-len(window)), rest)
+		if err != nil {
+			return nil, err
+		}
+		hits = append(hits, more...)
+	}
+	return hits, nil
 }
 
 func (db *DB) searchSQLite(ctx context.Context, q SearchQuery) ([]SearchHit, int, error) {
@@ -193,40 +228,98 @@ func (db *DB) searchSQLite(ctx context.Context, q SearchQuery) ([]SearchHit, int
 		return nil, 0, nil
 	}
 	match := `{title content} : (` + words + `)` + q.facets()
-	var total int
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)`, match, SearchCountCap+1).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("search: %w", err)
+	ids, err := db.matchIDs(ctx, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?`, match, SearchCountCap+1)
+	if err != nil || q.Page.Offset() >= len(ids) {
+		return nil, len(ids), err
 	}
-	if total == 0 || q.Page.Offset() >= total {
-		return nil, total, nil
-	}
-	// The lowest rowid among the newest rankWindow matches.
-	var floor int64
-	if total > rankWindow {
-		if err := db.QueryRow(ctx, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`, match, rankWindow-1).Scan(&floor); err != nil {
-			return nil, 0, fmt.Errorf("search: %w", err)
+	// FTS5's bm25 is not used: it weighs each word by reading every
+	// document that holds it, milliseconds per common word whatever the
+	// window. The window's rows are read anyway, and scored in Go.
+	rank := func(window []int64, from, n int) ([]SearchHit, error) {
+		hits, err := db.hitsByID(ctx, db.r, window)
+		if err != nil {
+			return nil, err
 		}
+		rankHits(hits, SearchTerms(q.Text))
+		return hits[from : from+n], nil
 	}
-	top := `SELECT rowid AS id, rank AS r FROM search_fts WHERE search_fts MATCH ? AND rowid >= ? ORDER BY rank LIMIT ? OFFSET ?`
-	args := []any{match, floor, q.Page.Limit(), q.Page.Offset()}
-	if q.Page.Offset() >= rankWindow && total > rankWindow {
-		// Past the ranked window: the older matches, newest first.
-		top = `SELECT rowid AS id, -rowid AS r FROM search_fts WHERE search_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ? OFFSET ?`
-		args = []any{match, floor, q.Page.Limit(), q.Page.Offset() - rankWindow}
+	older := func(floor int64, skip, n int) ([]SearchHit, error) {
+		ids, err := db.matchIDs(ctx, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ? OFFSET ?`, match, floor, n, skip)
+		if err != nil {
+			return nil, err
+		}
+		return db.hitsByID(ctx, db.r, ids)
 	}
-	rows, err := db.Query(ctx, `WITH top AS (`+top+`)
-SELECT d.kind, d.ref_id, COALESCE(d.body_id, 0), COALESCE(d.person_id, 0), d.title, d.url, d.published_at, d.content
-FROM top JOIN search_documents d ON d.id = top.id ORDER BY top.r, top.id DESC`, args...)
+	hits, err := matchPage(ids, q.Page, rank, older)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	return scanHits(rows, total)
+	return hits, len(ids), nil
 }
 
-// postgresRankWindow is smaller than SQLite's: ranking reads each
-// candidate's stored tsvector, which PostgreSQL keeps compressed apart
-// from the row.
-const postgresRankWindow = 100
+// matchIDs runs a query of document ids.
+func (db *DB) matchIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := db.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return scanIDs(rows)
+}
+
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// hitsByID reads the documents of ids, in the order of ids.
+func (db *DB) hitsByID(ctx context.Context, conn interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, ids []int64) ([]SearchHit, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	const cols = `d.id, d.kind, d.ref_id, COALESCE(d.body_id, 0), COALESCE(d.person_id, 0), d.title, d.url, d.published_at, d.content`
+	var rows *sql.Rows
+	var err error
+	if db.Engine == Postgres {
+		rows, err = conn.QueryContext(ctx, `SELECT `+cols+` FROM search_documents d WHERE d.id = ANY($1)`, ids)
+	} else {
+		list, _ := json.Marshal(ids)
+		rows, err = db.Query(ctx, `SELECT `+cols+` FROM search_documents d WHERE d.id IN (SELECT value FROM json_each(?))`, string(list))
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]SearchHit, len(ids))
+	for rows.Next() {
+		var id int64
+		var h SearchHit
+		if err := rows.Scan(&id, &h.Kind, &h.RefID, &h.BodyID, &h.PersonID, &h.Title, &h.URL, &h.PublishedAt, &h.Content); err != nil {
+			return nil, err
+		}
+		h.PublishedAt = h.PublishedAt.UTC()
+		byID[id] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]SearchHit, 0, len(ids))
+	for _, id := range ids {
+		if h, ok := byID[id]; ok {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
 
 // phraseWindow bounds how many documents a phrase is checked in.
 const phraseWindow = 1000
@@ -235,7 +328,6 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery) ([]SearchHit, i
 	if strings.TrimSpace(q.Text) == "" {
 		return nil, 0, nil
 	}
-	filters, fargs := q.filters()
 	// The planner prices a sequential scan of search_documents as cheap
 	// because the tsvectors live in the TOAST table, and then reads every
 	// one of them; the GIN index is always the better way here.
@@ -247,63 +339,65 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery) ([]SearchHit, i
 	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
 		return nil, 0, err
 	}
-	// matches is the set of matching documents. A phrase is checked
-	// against each document's word positions, read from its tsvector:
-	// with common words that is thousands of documents, so a phrase is
-	// looked for among the newest phraseWindow documents holding all its
-	// words (found in the index alone).
-	matches := `SELECT d.id FROM search_documents d WHERE d.tsv @@ websearch_to_tsquery('english', ?)` + filters
-	margs := append([]any{q.Text}, fargs...)
-	if strings.Contains(q.Text, `"`) {
-		matches = `SELECT c.id FROM (SELECT d.id, d.tsv FROM search_documents d
-WHERE d.tsv @@ regexp_replace(websearch_to_tsquery('english', ?)::text, '<[-0-9]*>', '&', 'g')::tsquery` + filters + ` ORDER BY d.id DESC LIMIT ?) c
-WHERE c.tsv @@ websearch_to_tsquery('english', ?)`
-		margs = append(append(append([]any{q.Text}, fargs...), phraseWindow), q.Text)
+	ids, err := db.postgresMatches(ctx, tx, q, math.MaxInt64, 0, SearchCountCap+1)
+	if err != nil || q.Page.Offset() >= len(ids) {
+		return nil, len(ids), err
 	}
-	var total int
-	if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM (`+matches+` LIMIT ?) m`),
-		append(append([]any{}, margs...), SearchCountCap+1)...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("search: %w", err)
+	rank := func(window []int64, from, n int) ([]SearchHit, error) {
+		// ts_rank reads each document's tsvector: only the window's.
+		rows, err := tx.QueryContext(ctx, `SELECT d.id FROM search_documents d WHERE d.id = ANY($1)
+ORDER BY ts_rank(d.tsv, websearch_to_tsquery('english', $2)) DESC, d.id DESC OFFSET $3 LIMIT $4`, window, q.Text, from, n)
+		if err != nil {
+			return nil, err
+		}
+		page, err := scanIDs(rows)
+		if err != nil {
+			return nil, err
+		}
+		return db.hitsByID(ctx, tx, page)
 	}
-	if total == 0 || q.Page.Offset() >= total {
-		return nil, total, nil
+	older := func(floor int64, skip, n int) ([]SearchHit, error) {
+		ids, err := db.postgresMatches(ctx, tx, q, floor, skip, n)
+		if err != nil {
+			return nil, err
+		}
+		return db.hitsByID(ctx, tx, ids)
 	}
-	// Rank the newest candidates and cut to the page.
-	window, rank, offset := postgresRankWindow, `ts_rank(d.tsv, websearch_to_tsquery('english', ?))`, q.Page.Offset()
-	rankArgs := []any{q.Text}
-	if offset >= postgresRankWindow {
-		// Past the ranked window: the older matches, newest first.
-		window, rank, rankArgs = offset+q.Page.Limit(), `-d.id`, nil
-	}
-	args := append(append(append([]any{}, margs...), window), rankArgs...)
-	args = append(args, offset, q.Page.Limit())
-	rows, err := tx.QueryContext(ctx, db.Rebind(`WITH cand AS (SELECT m.id FROM (`+matches+`) m ORDER BY m.id DESC LIMIT ?),
-top AS (SELECT d.id, `+rank+` AS r FROM cand JOIN search_documents d ON d.id = cand.id ORDER BY r DESC, d.id DESC OFFSET ? LIMIT ?)
-SELECT d.kind, d.ref_id, COALESCE(d.body_id, 0), COALESCE(d.person_id, 0), d.title, d.url, d.published_at, d.content
-FROM top JOIN search_documents d ON d.id = top.id ORDER BY top.r DESC, top.id DESC`), args...)
+	hits, err := matchPage(ids, q.Page, rank, older)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	return scanHits(rows, total)
+	return hits, len(ids), nil
 }
 
-func scanHits(rows interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
-	Close() error
-}, total int) ([]SearchHit, int, error) {
-	defer rows.Close()
-	var out []SearchHit
-	for rows.Next() {
-		var h SearchHit
-		if err := rows.Scan(&h.Kind, &h.RefID, &h.BodyID, &h.PersonID, &h.Title, &h.URL, &h.PublishedAt, &h.Content); err != nil {
-			return nil, 0, err
-		}
-		h.PublishedAt = h.PublishedAt.UTC()
-		out = append(out, h)
+// postgresMatches returns the ids of the documents matching q older than
+// before, newest first, skipping skip and at most n of them.
+//
+// The GIN index answers a query of words exactly, without reading a
+// tsvector, so the matches are taken from it whole (MATERIALIZED) and
+// only then filtered and ordered: left to itself, the planner walks the
+// primary key or the filters' index and reads the tsvector of every row
+// on the way. A phrase is checked against each document's word
+// positions, read from its tsvector: with common words that is thousands
+// of documents, so a phrase is looked for among the newest phraseWindow
+// documents holding all its words.
+func (db *DB) postgresMatches(ctx context.Context, tx *sql.Tx, q SearchQuery, before int64, skip, n int) ([]int64, error) {
+	filters, fargs := q.filters()
+	query := `WITH m AS MATERIALIZED (SELECT d.id, d.body_id, d.person_id, d.year FROM search_documents d WHERE d.tsv @@ websearch_to_tsquery('english', ?))
+SELECT d.id FROM m d WHERE d.id < ?` + filters + ` ORDER BY d.id DESC OFFSET ? LIMIT ?`
+	args := append(append([]any{q.Text, before}, fargs...), skip, n)
+	if strings.Contains(q.Text, `"`) {
+		query = `WITH m AS MATERIALIZED (SELECT d.id, d.body_id, d.person_id, d.year FROM search_documents d
+WHERE d.tsv @@ regexp_replace(websearch_to_tsquery('english', ?)::text, '<[-0-9]*>', '&', 'g')::tsquery),
+c AS (SELECT d.id FROM m d WHERE true` + filters + ` ORDER BY d.id DESC LIMIT ?)
+SELECT d.id FROM c JOIN search_documents d ON d.id = c.id WHERE d.id < ? AND d.tsv @@ websearch_to_tsquery('english', ?) ORDER BY d.id DESC OFFSET ? LIMIT ?`
+		args = append(append([]any{q.Text}, fargs...), phraseWindow, before, q.Text, skip, n)
 	}
-	return out, total, rows.Err()
+	rows, err := tx.QueryContext(ctx, db.Rebind(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return scanIDs(rows)
 }
 
 // FTS5Query turns what a visitor typed into an FTS5 query that cannot be a
