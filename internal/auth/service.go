@@ -142,31 +142,23 @@ func (s *Service) Principal(ctx context.Context, token string) (*Principal, erro
 	if token == "" {
 		return &Principal{}, nil
 	}
-	sess, err := s.DB.SessionByHash(ctx, HashToken(token), s.now())
+	sess, err := s.DB.SessionSignerByHash(ctx, HashToken(token), s.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return &Principal{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	acct, err := s.DB.AccountByPerson(ctx, sess.PersonID)
-	if err != nil {
-		return nil, fmt.Errorf("session's account: %w", err)
-	}
 	grants, err := s.DB.GrantsOf(ctx, sess.PersonID)
-	if err != nil {
-		return nil, err
-	}
-	member, err := s.DB.HasActiveMembership(ctx, sess.PersonID, s.now())
 	if err != nil {
 		return nil, err
 	}
 	return &Principal{
 		PersonID:     sess.PersonID,
-		Name:         acct.Name,
-		Member:       member,
-		SecondFactor: sess.SecondFactor && acct.TOTPEnabled,
-		TOTPEnabled:  acct.TOTPEnabled,
+		Name:         sess.Name,
+		Member:       sess.Member,
+		SecondFactor: sess.SecondFactor && sess.TOTPEnabled,
+		TOTPEnabled:  sess.TOTPEnabled,
 		Grants:       grants,
 	}, nil
 }

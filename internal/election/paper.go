@@ -2,6 +2,7 @@ package election
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -27,6 +28,41 @@ type cachedPaper struct {
 type paperCache struct {
 	mu     sync.Mutex
 	papers map[int64]cachedPaper
+	slugs  map[string]int64 // slugs never change once an election exists
+}
+
+// BallotPaper returns the election with the slug and its candidates as a
+// voter's ballot paper shows them, from the same short-lived cache that
+// casting uses: the ballot pages are loaded once per voter and the status
+// they show is checked again when the ballot is cast. Callers must not
+// modify what it returns.
+func (s *Service) BallotPaper(ctx context.Context, slug string) (store.Election, []store.Candidate, error) {
+	s.papers.mu.Lock()
+	id, ok := s.papers.slugs[slug]
+	s.papers.mu.Unlock()
+	if !ok {
+		e, err := s.db.ElectionBySlug(ctx, slug)
+		if err != nil {
+			return store.Election{}, nil, err
+		}
+		id = e.ID
+		s.papers.mu.Lock()
+		if s.papers.slugs == nil || len(s.papers.slugs) > 10000 {
+			s.papers.slugs = map[string]int64{}
+		}
+		s.papers.slugs[slug] = id
+		s.papers.mu.Unlock()
+	}
+	p, err := s.ballotPaper(ctx, id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) { // a draft deleted since
+			s.papers.mu.Lock()
+			delete(s.papers.slugs, slug)
+			s.papers.mu.Unlock()
+		}
+		return store.Election{}, nil, err
+	}
+	return p.election, p.candidates, nil
 }
 
 // ballotPaper returns an election, its candidates and a sealer for its

@@ -155,11 +155,26 @@ func (r Result) PerSecond() float64 {
 }
 
 // RunVote makes each voter cast one ballot through the site at baseURL,
-// with the given number of voters at once, and measures the answers. It
-// stops early when ctx ends (the crash test kills the server mid-way).
+// with the given number of voters at once, each starting as soon as the
+// one before finished (a closed loop: it finds the most the site can take).
+// It stops early when ctx ends (the crash test kills the server mid-way).
 func RunVote(ctx context.Context, baseURL string, f *VoteFixture, concurrency int) Result {
+	return RunVoteAt(ctx, baseURL, f, concurrency, 0)
+}
+
+// RunVoteAt is RunVote with voters arriving at a steady rate per second
+// (an open loop, as voters arrive in a real election) when rate > 0, with
+// at most concurrency casts in flight. Each latency is measured from the
+// moment the voter was due to arrive, not from when a free connection let
+// the cast start, so a site that falls behind shows it in the percentiles
+// instead of slowing the load down to what it can take.
+func RunVoteAt(ctx context.Context, baseURL string, f *VoteFixture, concurrency int, rate float64) Result {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency}}
-	work := make(chan Voter)
+	type arrival struct {
+		voter Voter
+		due   time.Time
+	}
+	work := make(chan arrival, concurrency)
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
@@ -174,14 +189,18 @@ func RunVote(ctx context.Context, baseURL string, f *VoteFixture, concurrency in
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for v := range work {
+			for a := range work {
+				v := a.voter
 				form := url.Values{}
 				// Rank a rotating handful, so ballots differ.
 				for i := 0; i < 1+int(v.PersonID)%len(f.Candidates); i++ {
 					c := f.Candidates[(int(v.PersonID)+i)%len(f.Candidates)]
 					form.Set("rank-"+strconv.FormatInt(c, 10), strconv.Itoa(i+1))
 				}
-				t0 := time.Now()
+				t0 := a.due
+				if t0.IsZero() {
+					t0 = time.Now()
+				}
 				err := castOnce(ctx, client, target, v.Session, form)
 				d := time.Since(t0)
 				if err != nil {
@@ -197,9 +216,20 @@ func RunVote(ctx context.Context, baseURL string, f *VoteFixture, concurrency in
 		}(w)
 	}
 feed:
-	for _, v := range f.Voters {
+	for i, v := range f.Voters {
+		a := arrival{voter: v}
+		if rate > 0 {
+			a.due = start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+			if wait := time.Until(a.due); wait > 0 {
+				select {
+				case <-time.After(wait):
+				case <-ctx.Done():
+					break feed
+				}
+			}
+		}
 		select {
-		case work <- v:
+		case work <- a:
 		case <-ctx.Done():
 			break feed
 		}

@@ -96,6 +96,30 @@ func (db *DB) SessionByHash(ctx context.Context, hash string, now time.Time) (Se
 	return s, one(err)
 }
 
+// SessionSigner is what a request needs to know of the person whose
+// session it carries.
+type SessionSigner struct {
+	PersonID     int64
+	Name         string
+	SecondFactor bool // the session passed the second factor
+	TOTPEnabled  bool
+	Member       bool // holds an active membership today
+}
+
+// SessionSignerByHash reads a live session with its account and whether
+// the person is a member today in one query: it runs on every signed-in
+// request.
+func (db *DB) SessionSignerByHash(ctx context.Context, hash string, now time.Time) (SessionSigner, error) {
+	var s SessionSigner
+	today := dateOnly(now)
+	err := db.QueryRow(ctx, `SELECT s.person_id, p.name, s.second_factor, a.totp_enabled,
+  EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = s.person_id AND m.status = 'active' AND m.start_date <= ? AND (m.lapse_date IS NULL OR m.lapse_date > ?))
+FROM sessions s JOIN accounts a ON a.person_id = s.person_id JOIN people p ON p.id = s.person_id
+WHERE s.token_hash = ? AND s.expires_at > ?`, today, today, hash, now.UTC()).
+		Scan(&s.PersonID, &s.Name, &s.SecondFactor, &s.TOTPEnabled, &s.Member)
+	return s, one(err)
+}
+
 // MarkSecondFactor records that the session passed two-factor sign-in.
 func (db *DB) MarkSecondFactor(ctx context.Context, hash string) error {
 	return affectOne(db.Exec(ctx, `UPDATE sessions SET second_factor = TRUE WHERE token_hash = ?`, hash))

@@ -144,7 +144,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	// Keep every reader open: a connection closed for being idle costs a
+	// reopen and a fresh parse of every cached statement on it.
 	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	r.SetConnMaxIdleTime(0)
 	return &DB{Engine: SQLite, w: w, r: r}, nil
 }
 
@@ -265,6 +269,9 @@ func (db *DB) Insert(ctx context.Context, q string, args ...any) (int64, error) 
 type Tx struct {
 	tx *sql.Tx
 	db *DB
+	// uncached are statements this transaction ran unprepared; InTx
+	// prepares them once the writer connection is free again.
+	uncached []string
 }
 
 // InTx runs fn in a transaction, committing when fn returns nil and rolling
@@ -279,7 +286,22 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback()
 		return err
 	}
-	return sqlTx.Commit()
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	db.cacheWriterStmts(ctx, tx.uncached)
+	return nil
+}
+
+// cacheWriterStmts prepares statements a transaction ran unprepared, so the
+// next transaction finds them ready. A failure only means they stay
+// unprepared.
+func (db *DB) cacheWriterStmts(ctx context.Context, qs []string) {
+	for _, q := range qs {
+		if _, err := db.prepared(ctx, db.w, q); err != nil {
+			return
+		}
+	}
 }
 
 // Engine reports the engine of the transaction's database.
@@ -296,6 +318,9 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	}
 	st, ok := tx.db.stmts.Load(stmtKey{tx.db.w, q})
 	if !ok {
+		if len(tx.uncached) < 32 {
+			tx.uncached = append(tx.uncached, q)
+		}
 		return nil
 	}
 	return tx.tx.StmtContext(ctx, st.(*sql.Stmt))

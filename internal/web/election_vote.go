@@ -267,7 +267,7 @@ func (s *Server) ballotOfPath(w http.ResponseWriter, r *http.Request) (store.Ele
 		s.fail(w, r, auth.ErrSignInNeeded)
 		return store.Election{}, nil, false
 	}
-	e, err := s.DB.ElectionBySlug(r.Context(), r.PathValue("slug"))
+	e, cands, err := s.Elections.BallotPaper(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.fail(w, r, err)
 		return e, nil, false
@@ -279,11 +279,6 @@ func (s *Server) ballotOfPath(w http.ResponseWriter, r *http.Request) (store.Ele
 		return e, nil, false
 	default:
 		s.electionFail(w, r, election.ErrClosed, "")
-		return e, nil, false
-	}
-	cands, err := s.Elections.Candidates(r.Context(), e.ID)
-	if err != nil {
-		s.fail(w, r, err)
 		return e, nil, false
 	}
 	return e, cands, true
