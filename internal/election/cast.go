@@ -95,33 +95,8 @@ func (s *Service) cast(ctx context.Context, electionID, personID int64, ranking 
 	if err != nil {
 		return Receipt{}, fmt.Errorf("seal ballot: %w", err)
 	}
-	var outcome store.CastOutcome
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		st, err := tx.CastState(ctx, electionID)
-		if err != nil {
-			return err
-		}
-		if err := votingOpen(store.Election{Status: st.Status, BallotClose: st.BallotClose}, s.now()); err != nil {
-			return err
-		}
-		outcome, err = tx.StoreEnvelope(ctx, electionID, personID, envelope, st.AllowVoteChange)
-		switch {
-		case err != nil:
-			return err
-		case outcome == store.CastNotOnRoll:
-			return ErrNotEligible
-		case outcome == store.CastHadVoted:
-			return ErrAlreadyVoted
-		}
-		if linkHash != "" {
-			if err := tx.UseBallotLink(ctx, linkHash, electionID, personID, s.now()); errors.Is(err, store.ErrNotFound) {
-				return ErrLinkInvalid
-			} else if err != nil {
-				return err
-			}
-		}
-		return s.sendReceipt(ctx, tx, st, voter, outcome == store.CastReplaced)
-	})
+	outcome, err := s.commitCast(&castWrite{electionID: electionID, personID: personID, envelope: envelope,
+		linkHash: linkHash, voter: voter, done: make(chan castWritten, 1)})
 	if err != nil {
 		return Receipt{}, err
 	}

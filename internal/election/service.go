@@ -58,6 +58,7 @@ type Service struct {
 	log    *slog.Logger
 	leaves leafCache
 	papers paperCache
+	casts  castQueue
 }
 
 // New returns the service. mailer and scheduler are usually a

@@ -70,11 +70,13 @@ func PrepareVote(ctx context.Context, db *store.DB, svc *election.Service, voter
 		accounts := make([][]any, voters)
 		for i := range people {
 			id := int64(firstVoterID + i)
-			people[i] = []any{id, fmt.Sprintf("Voter %d", i), fmt.Sprintf("voter-%d", i), now}
+			// Each voter has an address, so every cast queues its receipt
+			// e-mail as a real one does.
+			people[i] = []any{id, fmt.Sprintf("Voter %d", i), fmt.Sprintf("voter-%d", i), fmt.Sprintf("voter-%d@load-test.invalid", i), now}
 			members[i] = []any{id, unitID, fmt.Sprintf("LT%07d", i), "full", store.DateArg(now.AddDate(-1, 0, 0)), "active"}
 			accounts[i] = []any{id, "-", now}
 		}
-		if err := tx.BulkInsert(ctx, "people", []string{"id", "name", "slug", "created_at"}, people); err != nil {
+		if err := tx.BulkInsert(ctx, "people", []string{"id", "name", "slug", "email", "created_at"}, people); err != nil {
 			return err
 		}
 		if err := tx.SyncIDSequence(ctx, "people"); err != nil {

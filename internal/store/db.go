@@ -390,3 +390,23 @@ func (db *DB) URL() string { return db.url }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
+
+// Savepoint runs fn inside a savepoint of the transaction: when fn fails,
+// what it wrote is undone and the transaction carries on without it. name
+// must be a constant identifier.
+func (tx *Tx) Savepoint(ctx context.Context, name string, fn func() error) error {
+	if _, err := tx.Exec(ctx, `SAVEPOINT `+name); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT `+name); rerr != nil {
+			return fmt.Errorf("undoing a failed step: %v (the step: %v)", rerr, err)
+		}
+		if _, rerr := tx.Exec(ctx, `RELEASE SAVEPOINT `+name); rerr != nil {
+			return fmt.Errorf("releasing a savepoint: %v (the step: %v)", rerr, err)
+		}
+		return err
+	}
+	_, err := tx.Exec(ctx, `RELEASE SAVEPOINT `+name)
+	return err
+}
