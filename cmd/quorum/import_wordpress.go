@@ -28,8 +28,11 @@ Export → All content), in one transaction:
   - categories (with their nesting) and tags are kept;
   - approved comments are shown with their threads; held, spam and
     trashed comments are kept but not shown; pingbacks are left out;
-  - the old addresses (e.g. /2016/01/26/a-post/) redirect to the reports,
-    and links between the posts are pointed at their new addresses;
+  - every old address of a published post or page redirects to its
+    report, whatever the blog's permalinks were (/2016/01/26/a-post/,
+    /2016/01/a-post/, /a-post/, /archives/123, /news/a-post/…), and so
+    do /?p=123 and /?page_id=123; links between the posts are pointed
+    at their new addresses;
   - dates are the blog's UTC times.
 
 Importing the same file again changes nothing: an item imported before

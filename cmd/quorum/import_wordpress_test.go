@@ -48,7 +48,7 @@ func TestImportWordPressCommand(t *testing.T) {
 			}
 			res = runWordPress("--body", "nec", "--database-url", url, file)
 			if res.code != 0 || !strings.Contains(res.out, "14 published posts") || !strings.Contains(res.out, "2 comments shown") ||
-				!strings.Contains(res.out, "14 old addresses now redirect") || !strings.Contains(res.out, "0 matched by e-mail, 1 created") {
+				!strings.Contains(res.out, "42 old addresses now redirect") || !strings.Contains(res.out, "0 matched by e-mail, 1 created") {
 				t.Fatalf("import: %d\n%s\n%s", res.code, res.out, res.errOut)
 			}
 			res = runWordPress("--database-url", url, file)

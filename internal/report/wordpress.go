@@ -73,7 +73,10 @@ type plannedItem struct {
 	body      string // HTML as shown
 	summary   string
 	authorKey string
-	oldPath   string
+	// addresses are the keys of the item's old addresses (its permalink
+	// and the query forms of its id); guidAddresses those of its guid,
+	// which give way to any other item's addresses.
+	addresses, guidAddresses []string
 }
 
 // ImportWordPress brings the posts, pages, comments, authors and terms of
@@ -95,6 +98,7 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 	if base == "" {
 		base = exp.Link
 	}
+	blog := parseBlogAddress(base)
 	authors := map[string]wxr.Author{}
 	for _, a := range exp.Authors {
 		authors[a.Login] = a
@@ -115,7 +119,7 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 			res.OtherItems++
 			continue
 		}
-		p, problem := planItem(it, base, authors, s.html)
+		p, problem := planItem(it, base, blog, authors, s.html)
 		if problem != "" {
 			res.Problems = append(res.Problems, ImportProblem{Item: itemName(it), Reason: problem})
 			continue
@@ -126,7 +130,7 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 		}
 		seenGUID[p.guid] = true
 		if it.Password != "" && p.status == store.ReportPublished {
-			p.status, p.oldPath = store.ReportDraft, ""
+			p.status, p.addresses, p.guidAddresses = store.ReportDraft, nil, nil
 			res.Notes = append(res.Notes, itemName(it)+" is protected by a password on the old blog: imported as a draft")
 		}
 		plans = append(plans, p)
@@ -147,7 +151,7 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 		if err != nil {
 			return err
 		}
-		media, err := s.importMedia(ctx, tx, exp, opts.Uploads, now, &res)
+		media, err := s.importMedia(ctx, tx, exp, blog, opts.Uploads, now, &res)
 		if err != nil {
 			return err
 		}
@@ -168,8 +172,13 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 			}
 		}
 		for _, p := range plans {
-			if p.status == store.ReportPublished && p.item.Link != "" {
-				newPaths[p.item.Link] = "/reports/" + p.slug
+			if p.status != store.ReportPublished {
+				continue
+			}
+			for _, form := range blog.linkForms(base, p.item) {
+				if _, taken := newPaths[form]; !taken {
+					newPaths[form] = "/reports/" + p.slug
+				}
 			}
 		}
 		relink := linkReplacer(newPaths)
@@ -178,8 +187,12 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 				return fmt.Errorf("%s: %w", itemName(p.item), err)
 			}
 		}
+		if err := importRedirects(ctx, tx, plans, media, now, &res); err != nil {
+			return err
+		}
 		if err := tx.Audit(ctx, store.AuditEntry{Action: "wordpress.import", TargetType: "site", TargetID: base,
-			New: fmt.Sprintf("posts=%d pages=%d drafts=%d unchanged=%d comments=%d redirects=%d", res.Posts, res.Pages, res.Drafts, res.Unchanged, res.Comments, res.Redirects)}); err != nil {
+			New: fmt.Sprintf("posts=%d pages=%d drafts=%d unchanged=%d comments=%d redirects=%d pictures=%d",
+				res.Posts, res.Pages, res.Drafts, res.Unchanged, res.Comments, res.Redirects, res.Media)}); err != nil {
 			return err
 		}
 		if opts.DryRun {
@@ -208,7 +221,7 @@ func itemName(it wxr.Item) string {
 }
 
 // planItem checks an item and works out what it becomes.
-func planItem(it wxr.Item, base string, authors map[string]wxr.Author, r *renderer) (plannedItem, string) {
+func planItem(it wxr.Item, base string, blog blogAddress, authors map[string]wxr.Author, r *renderer) (plannedItem, string) {
 	p := plannedItem{item: it, kind: "report", authorKey: it.Creator}
 	if it.PostType == "page" {
 		p.kind = "page"
@@ -279,10 +292,8 @@ func planItem(it wxr.Item, base string, authors map[string]wxr.Author, r *render
 	case teaser != "":
 		p.summary = excerpt(PlainText(r.fragment(FormatHTML, teaser, 2)), 280)
 	}
-	if p.status == store.ReportPublished && it.Link != "" {
-		if u, err := url.Parse(it.Link); err == nil && u.Path != "" && u.Path != "/" && u.RawQuery == "" {
-			p.oldPath = u.Path
-		}
+	if p.status == store.ReportPublished {
+		p.addresses, p.guidAddresses = blog.itemAddresses(it)
 	}
 	return p, ""
 }
@@ -564,16 +575,41 @@ func (s *Service) importItem(ctx context.Context, tx *store.Tx, p plannedItem, a
 			res.Posts++
 		}
 	}
-	if p.oldPath != "" {
-		added, err := tx.PutRedirect(ctx, p.oldPath, "/reports/"+p.slug, now)
-		if err != nil {
-			return err
-		}
+	return s.importComments(ctx, tx, reportID, p.item, authorID, res)
+}
+
+// importRedirects keeps the old addresses of the published items and of
+// the media brought in, each sending to where its content now is. The
+// surest first: an item's guid gives way to another item's permalink or
+// id (a blog moved from another WordPress keeps that one's guids).
+func importRedirects(ctx context.Context, tx *store.Tx, plans []plannedItem, media mediaMap, now time.Time, res *WordPressResult) error {
+	put := func(key, target string) error {
+		added, err := tx.PutRedirect(ctx, key, target, now)
 		if added {
 			res.Redirects++
 		}
+		return err
 	}
-	return s.importComments(ctx, tx, reportID, p.item, authorID, res)
+	for _, p := range plans {
+		for _, key := range p.addresses {
+			if err := put(key, "/reports/"+p.slug); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range media.pages {
+		if err := put(a.key, a.target); err != nil {
+			return err
+		}
+	}
+	for _, p := range plans {
+		for _, key := range p.guidAddresses {
+			if err := put(key, "/reports/"+p.slug); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // importComments adds the item's comments not imported before, parents

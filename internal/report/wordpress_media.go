@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"regexp"
 	"strconv"
@@ -42,11 +43,16 @@ func attachmentFile(it wxr.Item) string {
 }
 
 // mediaMap is what importing the media found: image ids by attachment post
-// id and by uploads path (without the size suffix and extension).
+// id and by uploads path (without the size suffix and extension), and the
+// old addresses of the media and of the attachments' own pages.
 type mediaMap struct {
 	byPost map[int64]int64
 	byPath map[string]int64
+	pages  []movedAddress
 }
+
+// movedAddress is an old address (its key) and where it now leads.
+type movedAddress struct{ key, target string }
 
 var resizedRE = regexp.MustCompile(`-\d+x\d+$`)
 
@@ -56,8 +62,9 @@ func pathKey(p string) string {
 	return resizedRE.ReplaceAllString(p, "")
 }
 
-// importMedia stores the pictures of the attachments found in uploads.
-func (s *Service) importMedia(ctx context.Context, tx *store.Tx, exp *wxr.Export, uploads fs.FS, now time.Time, res *WordPressResult) (mediaMap, error) {
+// importMedia stores the pictures of the attachments found in uploads,
+// and keeps their old addresses.
+func (s *Service) importMedia(ctx context.Context, tx *store.Tx, exp *wxr.Export, blog blogAddress, uploads fs.FS, now time.Time, res *WordPressResult) (mediaMap, error) {
 	m := mediaMap{byPost: map[int64]int64{}, byPath: map[string]int64{}}
 	if uploads == nil {
 		return m, nil
@@ -71,10 +78,11 @@ func (s *Service) importMedia(ctx context.Context, tx *store.Tx, exp *wxr.Export
 			res.MediaMissing++
 			continue
 		}
-		oldPath := "/wp-content/uploads/" + file
-		if target, err := tx.RedirectTarget(ctx, oldPath); err == nil && strings.HasPrefix(target, "/images/") {
+		oldPaths := attachmentPaths(it, file)
+		if target, err := tx.RedirectTarget(ctx, oldPaths[0]); err == nil && strings.HasPrefix(target, "/images/") {
 			if id, err := strconv.ParseInt(strings.TrimPrefix(target, "/images/"), 10, 64); err == nil {
 				m.byPost[it.PostID], m.byPath[pathKey(file)] = id, id
+				m.moved(blog, it, oldPaths, target)
 				continue // brought in before
 			}
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -104,26 +112,59 @@ func (s *Service) importMedia(ctx context.Context, tx *store.Tx, exp *wxr.Export
 		if err != nil {
 			return m, err
 		}
-		if _, err := tx.PutRedirect(ctx, oldPath, fmt.Sprintf("/images/%d", id), now); err != nil {
-			return m, err
-		}
 		m.byPost[it.PostID], m.byPath[pathKey(file)] = id, id
+		m.moved(blog, it, oldPaths, fmt.Sprintf("/images/%d", id))
 		res.Media++
 	}
 	return m, nil
 }
 
+// attachmentPaths are the old addresses of a media file: under
+// /wp-content/uploads/, and where its attachment_url says when that
+// differs (a blog in a folder, uploads moved elsewhere).
+func attachmentPaths(it wxr.Item, file string) []string {
+	out := []string{"/wp-content/uploads/" + file}
+	if u, err := url.Parse(it.AttachmentURL); err == nil && strings.HasSuffix(u.Path, "/"+file) && u.Path != out[0] {
+		out = append(out, u.Path)
+	}
+	return out
+}
+
+// moved records the old addresses of a media file and of its attachment
+// page as leading to target.
+func (m *mediaMap) moved(blog blogAddress, it wxr.Item, oldPaths []string, target string) {
+	for _, p := range oldPaths {
+		m.pages = append(m.pages, movedAddress{p, target})
+	}
+	for _, key := range blog.attachmentAddresses(it) {
+		m.pages = append(m.pages, movedAddress{key, target})
+	}
+}
+
 var uploadsRefRE = regexp.MustCompile(`(src|href)="([^"]*/wp-content/uploads/([^"]+))"`)
 
-// relinkMedia points a body's pictures (and links to them) at the images
-// brought in.
+// pictureExts are the names a picture's resized copies may end with.
+var pictureExts = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".webp": true}
+
+// relink points a body's pictures (and links to them) at the images
+// brought in. A link to a file that was not brought in is left as it was.
 func (m mediaMap) relink(body string) string {
 	if len(m.byPath) == 0 {
 		return body
 	}
 	return uploadsRefRE.ReplaceAllStringFunc(body, func(ref string) string {
 		parts := uploadsRefRE.FindStringSubmatch(ref)
-		if id, ok := m.byPath[pathKey(parts[3])]; ok {
+		file := parts[3]
+		if i := strings.IndexAny(file, "?#"); i >= 0 {
+			file = file[:i]
+		}
+		if unescaped, err := url.PathUnescape(file); err == nil {
+			file = unescaped
+		}
+		if !pictureExts[strings.ToLower(path.Ext(file))] {
+			return ref
+		}
+		if id, ok := m.byPath[pathKey(file)]; ok {
 			return fmt.Sprintf(`%s="/images/%d"`, parts[1], id)
 		}
 		return ref

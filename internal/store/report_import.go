@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // What importing a blog needs beyond the other report queries.
 
@@ -51,4 +54,32 @@ func (db *DB) ReportIDsBySourceGUID(ctx context.Context, guids []string) (map[st
 		}
 	}
 	return out, nil
+}
+
+// RedirectTargets tells where each of the given old addresses now lives,
+// for those kept, in one query: a request for an address no page answers
+// looks up its few spellings at once.
+func (db *DB) RedirectTargets(ctx context.Context, paths []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(paths) == 0 {
+		return out, nil
+	}
+	q := `SELECT path, target FROM redirects WHERE path IN (?` + strings.Repeat(", ?", len(paths)-1) + `)`
+	args := make([]any, len(paths))
+	for i, p := range paths {
+		args[i] = p
+	}
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var path, target string
+		if err := rows.Scan(&path, &target); err != nil {
+			return nil, err
+		}
+		out[path] = target
+	}
+	return out, rows.Err()
 }

@@ -11,6 +11,9 @@ import (
 // homeShow is the organisation's front page: its bodies, its units and its
 // membership over the last three years.
 func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
+	if s.redirectOldQuery(w, r) { // an imported blog's /?p=123
+		return
+	}
 	ctx := r.Context()
 	o, err := s.DB.Organisation(ctx)
 	if errors.Is(err, store.ErrNotFound) {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"quorum/internal/report"
@@ -159,19 +158,6 @@ func (s *Server) reportImage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.FormatInt(im.Size, 10))
 	w.Header().Set("Last-Modified", im.CreatedAt.UTC().Format(http.TimeFormat))
 	_, _ = w.Write(im.Content)
-}
-
-// reportLegacy sends an old address of an imported blog to where its
-// content now lives.
-func (s *Server) reportLegacy(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.Path
-	for _, try := range []string{path, strings.TrimSuffix(path, "/"), path + "/"} {
-		if target, err := s.DB.RedirectTarget(r.Context(), try); err == nil {
-			http.Redirect(w, r, target, http.StatusMovedPermanently)
-			return
-		}
-	}
-	s.notFound(w, r)
 }
 
 // yearsAgo is used by listings to offer recent years.
