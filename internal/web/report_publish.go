@@ -152,9 +152,10 @@ func (s *Server) reportNewsletter(w http.ResponseWriter, r *http.Request) {
 		Count         int
 	}
 	labels := map[string]string{store.DeliverySent: "Sent", store.DeliveryPending: "Waiting to be sent", store.DeliveryFailed: "Failed",
-		store.DeliverySuppressed: "Not sent: address suppressed", store.DeliverySkipped: "Not sent: unsubscribed meanwhile", report.DeliveryKept: "Kept in the outbox (no mail server)"}
+		store.DeliverySuppressed: "Not sent: address suppressed", store.DeliverySkipped: "Not sent: unsubscribed meanwhile", report.DeliveryKept: "Kept in the outbox (no mail server)",
+		report.DeliveryComplaint: "Delivered, then reported as spam (unsubscribed)"}
 	var rows []row
-	for _, k := range append(append([]string{}, store.DeliveryStatuses...), report.DeliveryKept) {
+	for _, k := range append(append([]string{}, store.DeliveryStatuses...), report.DeliveryKept, report.DeliveryComplaint) {
 		if n := st.Counts[k]; n > 0 || k == store.DeliverySent || k == store.DeliveryPending || k == store.DeliveryFailed {
 			rows = append(rows, row{k, labels[k], n})
 		}
