@@ -128,6 +128,19 @@ func TestElectionFromSetUpToBulletinBoard(t *testing.T) {
 				t.Fatal("a tracker reached the log")
 			}
 		}
+		// Nor the size of a ballot page, which follows the choices on it.
+		ballotLines := 0
+		for _, line := range strings.Split(s.log.String(), "\n") {
+			if strings.Contains(line, "route=\"POST /elections/{slug}/vote") || strings.Contains(line, "route=\"GET /elections/{slug}/vote") {
+				ballotLines++
+				if strings.Contains(line, "bytes=") {
+					t.Fatalf("a ballot page's size reached the log: %s", line)
+				}
+			}
+		}
+		if ballotLines == 0 {
+			t.Fatal("no ballot request was logged: the check above saw nothing")
+		}
 
 		// Close; the trustees give their shares; the count runs.
 		expect(t, s.do("returning_officer", "POST", base+"/actions/close", url.Values{}), http.StatusSeeOther, "close")
