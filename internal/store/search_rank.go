@@ -11,8 +11,8 @@ import (
 // On SQLite the matches in the window are ranked here rather than by
 // FTS5's bm25, which weighs each word by reading every document of the
 // index that holds it: 5 to 25 ms of CPU per search for common words over
-// 10,000 reports, whatever the number ranked. Scoring the window's rows,
-// read anyway, costs about 10 µs a document.
+// 10,000 reports, whatever the number ranked. Scoring the window's rows
+// costs some 10 to 20 µs a document.
 //
 // The score is BM25 with the window as the collection: a word counts more
 // the fewer of the window's documents hold it, a word in the title counts
