@@ -149,17 +149,13 @@ func (s *Service) Principal(ctx context.Context, token string) (*Principal, erro
 	if err != nil {
 		return nil, err
 	}
-	grants, err := s.DB.GrantsOf(ctx, sess.PersonID)
-	if err != nil {
-		return nil, err
-	}
 	return &Principal{
 		PersonID:     sess.PersonID,
 		Name:         sess.Name,
 		Member:       sess.Member,
 		SecondFactor: sess.SecondFactor && sess.TOTPEnabled,
 		TOTPEnabled:  sess.TOTPEnabled,
-		Grants:       grants,
+		Grants:       sess.Grants,
 	}, nil
 }
 

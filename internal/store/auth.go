@@ -1,9 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -104,20 +109,62 @@ type SessionSigner struct {
 	SecondFactor bool // the session passed the second factor
 	TOTPEnabled  bool
 	Member       bool // holds an active membership today
+	Grants       []Grant
 }
 
-// SessionSignerByHash reads a live session with its account and whether
-// the person is a member today in one query: it runs on every signed-in
-// request.
+// sessionSignerQuery reads a live session with its account, whether the
+// person is a member today and their roles (as a JSON array of arrays,
+// built by each engine's own aggregate) in one statement: it runs on every
+// signed-in request, and a round trip costs more than the rows.
+const sessionSignerQuery = `SELECT s.person_id, p.name, s.second_factor, a.totp_enabled,
+  EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = s.person_id AND m.status = 'active' AND m.start_date <= ? AND (m.lapse_date IS NULL OR m.lapse_date > ?)),
+  (SELECT {{AGG}} FROM role_grants g LEFT JOIN units u ON u.id = g.unit_id LEFT JOIN bodies b ON b.id = g.body_id WHERE g.person_id = s.person_id)
+FROM sessions s JOIN accounts a ON a.person_id = s.person_id JOIN people p ON p.id = s.person_id
+WHERE s.token_hash = ? AND s.expires_at > ?`
+
+var sessionSignerSQL = map[Engine]string{
+	SQLite: strings.Replace(sessionSignerQuery, "{{AGG}}",
+		`json_group_array(json_array(g.id, g.role, COALESCE(g.unit_id, 0), COALESCE(g.body_id, 0), g.title, COALESCE(u.name, ''), COALESCE(b.name, '')))`, 1),
+	Postgres: strings.Replace(sessionSignerQuery, "{{AGG}}",
+		`COALESCE(json_agg(json_build_array(g.id, g.role, COALESCE(g.unit_id, 0), COALESCE(g.body_id, 0), g.title, COALESCE(u.name, ''), COALESCE(b.name, '')) ORDER BY g.id)::text, '[]')`, 1),
+}
+
+// SessionSignerByHash reads a live session's person, membership and roles
+// (ErrNotFound when the session is unknown or has expired).
 func (db *DB) SessionSignerByHash(ctx context.Context, hash string, now time.Time) (SessionSigner, error) {
 	var s SessionSigner
+	var grants string
 	today := dateOnly(now)
-	err := db.QueryRow(ctx, `SELECT s.person_id, p.name, s.second_factor, a.totp_enabled,
-  EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = s.person_id AND m.status = 'active' AND m.start_date <= ? AND (m.lapse_date IS NULL OR m.lapse_date > ?))
-FROM sessions s JOIN accounts a ON a.person_id = s.person_id JOIN people p ON p.id = s.person_id
-WHERE s.token_hash = ? AND s.expires_at > ?`, today, today, hash, now.UTC()).
-		Scan(&s.PersonID, &s.Name, &s.SecondFactor, &s.TOTPEnabled, &s.Member)
-	return s, one(err)
+	err := db.QueryRow(ctx, sessionSignerSQL[db.Engine], today, today, hash, now.UTC()).
+		Scan(&s.PersonID, &s.Name, &s.SecondFactor, &s.TOTPEnabled, &s.Member, &grants)
+	if err != nil {
+		return s, one(err)
+	}
+	if s.Grants, err = decodeGrants(s.PersonID, grants); err != nil {
+		return s, fmt.Errorf("a session's roles: %w", err)
+	}
+	return s, nil
+}
+
+// decodeGrants reads the JSON array of roles built by sessionSignerQuery,
+// in the order of their ids as GrantsOf gives them.
+func decodeGrants(personID int64, raw string) ([]Grant, error) {
+	var rows [][]any
+	if err := json.Unmarshal([]byte(raw), &rows); err != nil {
+		return nil, err
+	}
+	var gs []Grant
+	for _, r := range rows {
+		if len(r) != 7 {
+			return nil, fmt.Errorf("a role of %d fields", len(r))
+		}
+		num := func(v any) int64 { f, _ := v.(float64); return int64(f) }
+		str := func(v any) string { s, _ := v.(string); return s }
+		gs = append(gs, Grant{ID: num(r[0]), PersonID: personID, Role: str(r[1]), UnitID: num(r[2]), BodyID: num(r[3]),
+			Title: str(r[4]), UnitName: str(r[5]), BodyName: str(r[6])})
+	}
+	slices.SortFunc(gs, func(a, b Grant) int { return cmp.Compare(a.ID, b.ID) })
+	return gs, nil
 }
 
 // MarkSecondFactor records that the session passed two-factor sign-in.

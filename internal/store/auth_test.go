@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,11 +21,13 @@ func TestSessionSigner(t *testing.T) {
 		now := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 		day := func(d int) sql.NullTime { return sql.NullTime{Time: now.AddDate(0, 0, d), Valid: true} }
 		people := map[string]int64{}
+		var unitID int64
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			unit, err := tx.CreateUnit(ctx, store.Unit{Type: "branch", Name: "Branch", Slug: "branch"})
 			if err != nil {
 				return err
 			}
+			unitID = unit
 			for _, who := range []struct {
 				slug   string
 				start  int
@@ -58,6 +61,24 @@ func TestSessionSigner(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var grantIDs []int64
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			for _, g := range []store.Grant{{PersonID: people["member"], Role: "admin"}, {PersonID: people["member"], Role: "unit_officer", UnitID: unitID, Title: "Secretary"}} {
+				id, err := tx.AddGrant(ctx, g)
+				if err != nil {
+					return err
+				}
+				grantIDs = append(grantIDs, id)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantGrants, err := db.GrantsOf(ctx, people["member"])
+		if err != nil || len(wantGrants) != 2 || wantGrants[1].UnitName != "Branch" {
+			t.Fatalf("grants: %+v %v", wantGrants, err)
+		}
 		for slug, id := range people {
 			if err := db.CreateSession(ctx, store.Session{TokenHash: "h-" + slug, PersonID: id, CreatedAt: now, ExpiresAt: now.Add(time.Hour), SecondFactor: slug == "member"}); err != nil {
 				t.Fatal(err)
@@ -74,6 +95,11 @@ func TestSessionSigner(t *testing.T) {
 			}
 			if s.PersonID != id || s.Name != "Person "+slug || s.Member != wantMember[slug] || s.SecondFactor != (slug == "member") || s.TOTPEnabled {
 				t.Errorf("%s: got %+v", slug, s)
+			}
+			if slug == "member" && !slices.Equal(s.Grants, wantGrants) {
+				t.Errorf("the session's roles %+v, want %+v", s.Grants, wantGrants)
+			} else if slug != "member" && len(s.Grants) != 0 {
+				t.Errorf("%s: roles %+v, want none", slug, s.Grants)
 			}
 		}
 		for _, hash := range []string{"h-expired", "h-unknown"} {
