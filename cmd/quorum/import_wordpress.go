@@ -40,7 +40,7 @@ Importing the same file again changes nothing: an item imported before
 since are brought in. If any item cannot be imported, each is named with
 the reason and nothing is written, unless --skip-bad is given.
 Imported reports are not e-mailed to subscribers. Without --uploads,
-pictures keep loading from the old blog while it is online.
+pictures and documents keep loading from the old blog while it is online.
 
 Flags:
   --body SLUG        the body the reports are about (e.g. nec); without it
@@ -50,8 +50,13 @@ Flags:
   --skip-bad         import the items that can be, and name the others
   --uploads DIR      a copy of the blog's wp-content/uploads folder: its
                      pictures are brought in (resized, camera details
-                     removed), posts show them from Quorum, old picture
-                     addresses redirect, featured images become covers
+                     removed), and its documents (PDF, Word, Excel,
+                     PowerPoint, OpenDocument, plain text, CSV, up to
+                     20 MB, checked by content as meeting papers are);
+                     posts link to them in Quorum, their old addresses
+                     redirect, featured images become covers; any other
+                     file is named with the reason and posts keep
+                     linking to it on the old blog
   --database-url URL database, sqlite:PATH or postgres://… (env
                      QUORUM_DATABASE_URL; default sqlite:quorum.db)
   --help             show this help
@@ -160,7 +165,11 @@ func importWordPress(ctx context.Context, args []string, stdout, stderr io.Write
 	fmt.Fprintf(stdout, "  %d new categories and %s\n", res.Categories, countNoun(res.Tags, "new tag"))
 	fmt.Fprintf(stdout, "  %d old addresses now redirect\n", res.Redirects)
 	if *uploads != "" {
-		fmt.Fprintf(stdout, "  %s brought in; %d media files not found, %d not pictures\n", countNoun(res.Media, "picture"), res.MediaMissing, res.MediaNotImages)
+		fmt.Fprintf(stdout, "  %s and %s brought in; %d media files not found, %d not accepted\n",
+			countNoun(res.Media, "picture"), countNoun(res.Files, "document"), res.MediaMissing, len(res.Refused))
+		for _, r := range res.Refused {
+			fmt.Fprintf(stdout, "  not brought in: %s\n", r)
+		}
 	}
 	if res.OtherItems > 0 {
 		fmt.Fprintf(stdout, "  %s of other kinds (menus, blocks, trash) left out\n", countNoun(res.OtherItems, "item"))

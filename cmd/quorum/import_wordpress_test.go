@@ -93,3 +93,22 @@ func TestImportWordPressCommandErrors(t *testing.T) {
 		t.Errorf("help: %d %s", res.code, res.out)
 	}
 }
+
+func TestImportWordPressCommandNamesRefusedFiles(t *testing.T) {
+	url := membersDB(t, store.SQLite)
+	dir := t.TempDir()
+	uploads := filepath.Join(dir, "uploads")
+	os.MkdirAll(filepath.Join(uploads, "2020", "01"), 0o700)
+	os.WriteFile(filepath.Join(uploads, "2020", "01", "minutes.pdf"), []byte("%PDF-1.7 minutes"), 0o600)
+	os.WriteFile(filepath.Join(uploads, "2020", "01", "setup.exe"), append([]byte("MZ"), make([]byte, 600)...), 0o600)
+	file := filepath.Join(dir, "blog.xml")
+	os.WriteFile(file, []byte(`<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://blog.example</wp:base_site_url>
+<item><title>Minutes</title><wp:post_id>3</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status><wp:attachment_url>https://blog.example/wp-content/uploads/2020/01/minutes.pdf</wp:attachment_url></item>
+<item><title>Setup</title><wp:post_id>4</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status><wp:attachment_url>https://blog.example/wp-content/uploads/2020/01/setup.exe</wp:attachment_url></item>
+</channel></rss>`), 0o600)
+	res := runWordPress("--database-url", url, "--uploads", uploads, file)
+	if res.code != 0 || !strings.Contains(res.out, "0 pictures and 1 document brought in; 0 media files not found, 1 not accepted") ||
+		!strings.Contains(res.out, "not brought in: attachment 4 “Setup” (2020/01/setup.exe): it is a file of type application/octet-stream") {
+		t.Fatalf("import: %d\n%s\n%s", res.code, res.out, res.errOut)
+	}
+}

@@ -53,11 +53,15 @@ type WordPressResult struct {
 	Redirects                      int // old addresses that now redirect
 	Attachments                    int // media items in the file
 	Media                          int // pictures brought in from Uploads
+	Files                          int // documents (PDF, office, text) brought in from Uploads
 	MediaMissing                   int // media items whose file is not in Uploads
-	MediaNotImages                 int // media files that are not pictures: not brought in
-	OtherItems                     int // menus, blocks and other types: not imported
-	Notes                          []string
-	Problems                       []ImportProblem
+	// Refused are the media files not brought in, each with the reason
+	// (a type or size Quorum does not accept); posts keep linking to them
+	// on the old blog.
+	Refused    []ImportProblem
+	OtherItems int // menus, blocks and other types: not imported
+	Notes      []string
+	Problems   []ImportProblem
 }
 
 // plannedItem is an item checked and ready to write.
@@ -139,7 +143,7 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 		return res, ErrImportProblems
 	}
 	if res.Attachments > 0 && opts.Uploads == nil {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d media items are not copied (no copy of wp-content/uploads was given): pictures in posts still load from the old blog's address while it stays up", res.Attachments))
+		res.Notes = append(res.Notes, fmt.Sprintf("%d media items are not copied (no copy of wp-content/uploads was given): pictures and documents in posts still load from the old blog's address while it stays up", res.Attachments))
 	}
 	now := s.now()
 	err := s.inTx(ctx, func(tx *store.Tx) error {
@@ -191,8 +195,8 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 			return err
 		}
 		if err := tx.Audit(ctx, store.AuditEntry{Action: "wordpress.import", TargetType: "site", TargetID: base,
-			New: fmt.Sprintf("posts=%d pages=%d drafts=%d unchanged=%d comments=%d redirects=%d pictures=%d",
-				res.Posts, res.Pages, res.Drafts, res.Unchanged, res.Comments, res.Redirects, res.Media)}); err != nil {
+			New: fmt.Sprintf("posts=%d pages=%d drafts=%d unchanged=%d comments=%d redirects=%d pictures=%d files=%d refused=%d",
+				res.Posts, res.Pages, res.Drafts, res.Unchanged, res.Comments, res.Redirects, res.Media, res.Files, len(res.Refused))}); err != nil {
 			return err
 		}
 		if opts.DryRun {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"path"
 	"regexp"
@@ -22,7 +23,10 @@ import (
 // and resized like a cover, its old address redirects to it, posts show
 // it from Quorum (the resized copies WordPress made, such as
 // photo-300x169.jpg, included), and a post's featured image becomes its
-// cover. Other files (PDFs…) are not brought in.
+// cover. Documents (PDF papers, office documents, plain text) are brought
+// in on the terms of meeting papers (see wordpress_files.go); any other
+// file is named with the reason it was refused, and posts keep linking to
+// it on the old blog.
 
 // uploadsPath is the part of a media address after /wp-content/uploads/.
 func uploadsPath(u string) string {
@@ -43,11 +47,13 @@ func attachmentFile(it wxr.Item) string {
 }
 
 // mediaMap is what importing the media found: image ids by attachment post
-// id and by uploads path (without the size suffix and extension), and the
-// old addresses of the media and of the attachments' own pages.
+// id and by uploads path (without the size suffix and extension), the new
+// addresses of documents by uploads path, and the old addresses of the
+// attachments' own pages.
 type mediaMap struct {
 	byPost map[int64]int64
 	byPath map[string]int64
+	files  map[string]string
 	pages  []movedAddress
 }
 
@@ -62,10 +68,10 @@ func pathKey(p string) string {
 	return resizedRE.ReplaceAllString(p, "")
 }
 
-// importMedia stores the pictures of the attachments found in uploads,
-// and keeps their old addresses.
+// importMedia stores the pictures and documents of the attachments found
+// in uploads, and keeps their old addresses.
 func (s *Service) importMedia(ctx context.Context, tx *store.Tx, exp *wxr.Export, blog blogAddress, uploads fs.FS, now time.Time, res *WordPressResult) (mediaMap, error) {
-	m := mediaMap{byPost: map[int64]int64{}, byPath: map[string]int64{}}
+	m := mediaMap{byPost: map[int64]int64{}, byPath: map[string]int64{}, files: map[string]string{}}
 	if uploads == nil {
 		return m, nil
 	}
@@ -88,6 +94,26 @@ func (s *Service) importMedia(ctx context.Context, tx *store.Tx, exp *wxr.Export
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return m, err
 		}
+		if f, err := tx.ReportFileBySource(ctx, file); err == nil {
+			m.files[file] = FileURL(f)
+			m.moved(blog, it, oldPaths, FileURL(f))
+			continue // brought in before
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return m, err
+		}
+		// The size first: a blog's uploads may hold videos of gigabytes.
+		st, err := fs.Stat(uploads, file)
+		if err != nil || st.IsDir() {
+			res.MediaMissing++
+			continue
+		}
+		refuse := func(reason string) {
+			res.Refused = append(res.Refused, ImportProblem{Item: fmt.Sprintf("%s (%s)", itemName(it), file), Reason: reason})
+		}
+		if st.Size() > MaxPaperBytes {
+			refuse(errTooBig.Error())
+			continue
+		}
 		content, err := fs.ReadFile(uploads, file)
 		if err != nil {
 			res.MediaMissing++
@@ -95,7 +121,25 @@ func (s *Service) importMedia(ctx context.Context, tx *store.Tx, exp *wxr.Export
 		}
 		out, ct, w, h, err := processImage(content)
 		if err != nil {
-			res.MediaNotImages++
+			if pictureType := http.DetectContentType(content); strings.HasPrefix(pictureType, "image/") {
+				if errors.Is(err, errNotImage) {
+					refuse(fmt.Sprintf("it is a picture of type %s that Quorum cannot read or does not accept (%s)", pictureType, ImageTypesText))
+				} else {
+					refuse(err.Error())
+				}
+				continue
+			}
+			target, err := s.importDocument(ctx, tx, it, file, content, now)
+			if err != nil {
+				if errors.Is(err, errRefused) {
+					refuse(strings.TrimPrefix(err.Error(), errRefused.Error()+": "))
+					continue
+				}
+				return m, err
+			}
+			m.files[file] = target
+			m.moved(blog, it, oldPaths, target)
+			res.Files++
 			continue
 		}
 		alt := strings.TrimSpace(it.Excerpt)
@@ -117,6 +161,28 @@ func (s *Service) importMedia(ctx context.Context, tx *store.Tx, exp *wxr.Export
 		res.Media++
 	}
 	return m, nil
+}
+
+// errRefused marks a file that is not brought in, with the reason.
+var errRefused = errors.New("refused")
+
+// importDocument stores a document of an accepted type, or says why not.
+func (s *Service) importDocument(ctx context.Context, tx *store.Tx, it wxr.Item, file string, content []byte, now time.Time) (string, error) {
+	name := safeFilename(path.Base(file))
+	ct, err := sniffDocument(name, content)
+	if err != nil {
+		return "", fmt.Errorf("%w: %s", errRefused, err.Error())
+	}
+	title := strings.TrimSpace(it.Title)
+	if len(title) > maxTitle {
+		title = excerpt(title, maxTitle)
+	}
+	f := store.ReportFile{Filename: name, Title: title, ContentType: ct, Size: int64(len(content)), SHA256: sha256Hex(content),
+		Content: content, Source: file, CreatedAt: now}
+	if f.ID, err = tx.InsertReportFile(ctx, f); err != nil {
+		return "", err
+	}
+	return FileURL(f), nil
 }
 
 // attachmentPaths are the old addresses of a media file: under
@@ -147,19 +213,26 @@ var uploadsRefRE = regexp.MustCompile(`(src|href)="([^"]*/wp-content/uploads/([^
 var pictureExts = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".webp": true}
 
 // relink points a body's pictures (and links to them) at the images
-// brought in. A link to a file that was not brought in is left as it was.
+// brought in, and its links to documents at the documents brought in.
+// A link to a file that was not brought in is left as it was.
 func (m mediaMap) relink(body string) string {
-	if len(m.byPath) == 0 {
+	if len(m.byPath) == 0 && len(m.files) == 0 {
 		return body
 	}
 	return uploadsRefRE.ReplaceAllStringFunc(body, func(ref string) string {
 		parts := uploadsRefRE.FindStringSubmatch(ref)
-		file := parts[3]
+		file, fragment := parts[3], ""
 		if i := strings.IndexAny(file, "?#"); i >= 0 {
+			if j := strings.IndexByte(file, '#'); j >= 0 {
+				fragment = file[j:]
+			}
 			file = file[:i]
 		}
 		if unescaped, err := url.PathUnescape(file); err == nil {
 			file = unescaped
+		}
+		if target, ok := m.files[file]; ok {
+			return fmt.Sprintf(`%s="%s%s"`, parts[1], target, fragment)
 		}
 		if !pictureExts[strings.ToLower(path.Ext(file))] {
 			return ref

@@ -234,7 +234,7 @@ func TestImportMedia(t *testing.T) {
 			"2020/01/minutes.pdf": {Data: []byte("%PDF-1.4 minutes")},
 		}
 		res, err := e.svc.ImportWordPress(e.ctx, exp, report.WordPressOptions{Uploads: uploads})
-		if err != nil || res.Media != 1 || res.MediaNotImages != 1 || res.MediaMissing != 1 || res.Posts != 1 {
+		if err != nil || res.Media != 1 || res.Files != 1 || len(res.Refused) != 0 || res.MediaMissing != 1 || res.Posts != 1 {
 			t.Fatalf("import: %v %+v", err, res)
 		}
 		r, err := db.ReportBySlug(e.ctx, "rally")

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // What importing a blog needs beyond the other report queries.
@@ -54,6 +55,44 @@ func (db *DB) ReportIDsBySourceGUID(ctx context.Context, guids []string) (map[st
 		}
 	}
 	return out, nil
+}
+
+// ReportFile is a document that reports link to (an imported blog's PDF,
+// office document or text), checked before it was stored.
+type ReportFile struct {
+	ID          int64
+	Filename    string
+	Title       string
+	ContentType string
+	Size        int64
+	SHA256      string
+	Content     []byte // not read by ReportFileBySource
+	Source      string // its path in the imported blog's uploads folder
+	UploadedBy  int64
+	CreatedAt   time.Time
+}
+
+// InsertReportFile stores a document.
+func (tx *Tx) InsertReportFile(ctx context.Context, f ReportFile) (int64, error) {
+	return tx.Insert(ctx, `INSERT INTO report_files (filename, title, content_type, size, sha256, content, source, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		f.Filename, f.Title, f.ContentType, f.Size, f.SHA256, f.Content, f.Source, nullID(f.UploadedBy), jobTime(f.CreatedAt))
+}
+
+// ReportFileBySource finds, without its content, the document imported
+// from a path of a blog's uploads folder.
+func (tx *Tx) ReportFileBySource(ctx context.Context, source string) (ReportFile, error) {
+	var f ReportFile
+	err := tx.QueryRow(ctx, `SELECT id, filename, title, content_type, size, sha256, source, COALESCE(uploaded_by, 0), created_at FROM report_files WHERE source = ? ORDER BY id LIMIT 1`, source).
+		Scan(&f.ID, &f.Filename, &f.Title, &f.ContentType, &f.Size, &f.SHA256, &f.Source, &f.UploadedBy, &f.CreatedAt)
+	return f, one(err)
+}
+
+// ReportFileByID reads a document with its content.
+func (db *DB) ReportFileByID(ctx context.Context, id int64) (ReportFile, error) {
+	var f ReportFile
+	err := db.QueryRow(ctx, `SELECT id, filename, title, content_type, size, sha256, content, source, COALESCE(uploaded_by, 0), created_at FROM report_files WHERE id = ?`, id).
+		Scan(&f.ID, &f.Filename, &f.Title, &f.ContentType, &f.Size, &f.SHA256, &f.Content, &f.Source, &f.UploadedBy, &f.CreatedAt)
+	return f, one(err)
 }
 
 // RedirectTargets tells where each of the given old addresses now lives,

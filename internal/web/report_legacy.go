@@ -18,9 +18,10 @@ import (
 // before it shows anything. A redirect can therefore never hide one of
 // Quorum's own pages, whatever an imported blog called its posts.
 
-// importedBlogRoutes adds the catch-all that sends an imported blog's old
-// addresses to where they now lead.
+// importedBlogRoutes adds the documents brought in from a blog and the
+// catch-all that sends its old addresses to where they now lead.
 func (s *Server) importedBlogRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /files/{id}/{name}", s.fileShow)
 	mux.HandleFunc("GET /", s.reportLegacy)
 }
 

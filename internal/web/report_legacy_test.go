@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -15,8 +16,8 @@ import (
 )
 
 // legacyBlog is a blog whose old addresses take every shape, some of
-// them the same as Quorum's own addresses, with a PDF and an HTML file
-// among its media.
+// them the same as Quorum's own addresses, with a PDF and a file Quorum
+// does not accept among its media.
 const legacyBlog = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
 <channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://blog.example</wp:base_site_url>
@@ -57,7 +58,7 @@ func importLegacyBlog(t *testing.T, s *reportSite) report.WordPressResult {
 		"2016/01/page.html":   {Data: []byte("<!DOCTYPE html><html><script>alert(1)</script></html>")},
 	}
 	res, err := s.svc.ImportWordPress(s.ctx, exp, report.WordPressOptions{Uploads: uploads})
-	if err != nil || res.Posts != 5 || res.Pages != 3 || res.Media != 0 || res.MediaNotImages != 2 {
+	if err != nil || res.Posts != 5 || res.Pages != 3 || res.Files != 1 || len(res.Refused) != 1 {
 		t.Fatalf("import: %v %+v", err, res)
 	}
 	return res
@@ -82,6 +83,7 @@ func TestOldAddressesOfAnImportedBlog(t *testing.T) {
 			"/?p=3&utm_source=x":              "/reports/numeric",
 			"/admin/":                         "/reports/admin",     // no route of Quorum's has the slash
 			"/elections/":                     "/reports/elections", // nor this one
+			"/wp-content/uploads/2016/01/minutes.pdf": "", // checked below
 		}
 		for path, want := range redirects {
 			rec := s.do("anonymous", "GET", path, nil)
@@ -89,7 +91,7 @@ func TestOldAddressesOfAnImportedBlog(t *testing.T) {
 				t.Errorf("%s: %d, want 301", path, rec.Code)
 				continue
 			}
-			if got := rec.Header().Get("Location"); got != want {
+			if got := rec.Header().Get("Location"); want != "" && got != want {
 				t.Errorf("%s: to %s, want %s", path, got, want)
 			}
 		}
@@ -137,6 +139,55 @@ func TestOldAddressesOfAnImportedBlog(t *testing.T) {
 		for _, path := range []string{"/off-1/", "/off-2/", "/off-3/", "/off-4/"} {
 			if rec := s.do("anonymous", "GET", path, nil); rec.Code != http.StatusNotFound {
 				t.Errorf("%s: %d to %q", path, rec.Code, rec.Header().Get("Location"))
+			}
+		}
+	})
+}
+
+func TestImportedDocumentIsServed(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newReportSite(t, db)
+		importLegacyBlog(t, s)
+		rec := s.do("anonymous", "GET", "/wp-content/uploads/2016/01/minutes.pdf", nil)
+		addr := rec.Header().Get("Location")
+		if rec.Code != http.StatusMovedPermanently || !strings.HasPrefix(addr, "/files/") || !strings.HasSuffix(addr, "/minutes.pdf") {
+			t.Fatalf("old address of the PDF: %d %q", rec.Code, addr)
+		}
+		post, _ := db.ReportBySlug(s.ctx, "dated")
+		if !strings.Contains(post.HTML, `href="`+addr+`"`) || !strings.Contains(post.HTML, `href="https://blog.example/wp-content/uploads/2016/01/page.html"`) {
+			t.Errorf("the post's links: %s", post.HTML)
+		}
+		rec = s.do("anonymous", "GET", addr, nil)
+		h := rec.Header()
+		if rec.Code != 200 || rec.Body.String() != "%PDF-1.7\nMinutes of the meeting" {
+			t.Fatalf("%s: %d %q", addr, rec.Code, rec.Body.String())
+		}
+		for name, want := range map[string]string{
+			"Content-Type":           "application/pdf",
+			"Content-Disposition":    `attachment; filename=minutes.pdf`,
+			"X-Content-Type-Options": "nosniff",
+			"Content-Length":         fmt.Sprint(len("%PDF-1.7\nMinutes of the meeting")),
+		} {
+			if got := h.Get(name); got != want {
+				t.Errorf("%s: %q, want %q", name, got, want)
+			}
+		}
+		// Asked again with its ETag: not sent again.
+		req := httptest.NewRequest("GET", addr, nil)
+		req.Header.Set("If-None-Match", h.Get("ETag"))
+		rec = httptest.NewRecorder()
+		s.srv.ServeHTTP(rec, req)
+		if h.Get("ETag") == "" || rec.Code != http.StatusNotModified {
+			t.Errorf("with its ETag %q: %d", h.Get("ETag"), rec.Code)
+		}
+		// Another name for the same file leads to its own name.
+		other := strings.TrimSuffix(addr, "minutes.pdf") + "evil.html"
+		if rec := s.do("anonymous", "GET", other, nil); rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != addr {
+			t.Errorf("%s: %d %q", other, rec.Code, rec.Header().Get("Location"))
+		}
+		for _, path := range []string{"/files/999999/minutes.pdf", "/files/x/minutes.pdf"} {
+			if rec := s.do("anonymous", "GET", path, nil); rec.Code != http.StatusNotFound {
+				t.Errorf("%s: %d", path, rec.Code)
 			}
 		}
 	})

@@ -98,7 +98,7 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 	for _, prefix := range []string{"archives", "category", "tag", "author", "wp-content"} {
 		mux.HandleFunc("GET /"+prefix+"/", s.reportLegacy)
 	}
-	s.importedBlogRoutes(mux) // and its old addresses of any other shape, wherever no route answers
+	s.importedBlogRoutes(mux) // its documents (/files/…), and its old addresses wherever no route answers
 }
 
 // The years whose dated addresses may hold an imported post.
