@@ -321,9 +321,6 @@ func (db *DB) hitsByID(ctx context.Context, conn interface {
 	return out, nil
 }
 
-// phraseWindow bounds how many documents a phrase is checked in.
-const phraseWindow = 1000
-
 func (db *DB) searchPostgres(ctx context.Context, q SearchQuery) ([]SearchHit, int, error) {
 	if strings.TrimSpace(q.Text) == "" {
 		return nil, 0, nil
@@ -377,22 +374,14 @@ ORDER BY ts_rank(d.tsv, websearch_to_tsquery('english', $2)) DESC, d.id DESC OFF
 // tsvector, so the matches are taken from it whole (MATERIALIZED) and
 // only then filtered and ordered: left to itself, the planner walks the
 // primary key or the filters' index and reads the tsvector of every row
-// on the way. A phrase is checked against each document's word
-// positions, read from its tsvector: with common words that is thousands
-// of documents, so a phrase is looked for among the newest phraseWindow
-// documents holding all its words.
+// on the way. A phrase is checked against the word positions of every
+// document holding all its words (the index's recheck), however old, so
+// that every document holding it is found.
 func (db *DB) postgresMatches(ctx context.Context, tx *sql.Tx, q SearchQuery, before int64, skip, n int) ([]int64, error) {
 	filters, fargs := q.filters()
 	query := `WITH m AS MATERIALIZED (SELECT d.id, d.body_id, d.person_id, d.year FROM search_documents d WHERE d.tsv @@ websearch_to_tsquery('english', ?))
 SELECT d.id FROM m d WHERE d.id < ?` + filters + ` ORDER BY d.id DESC OFFSET ? LIMIT ?`
 	args := append(append([]any{q.Text, before}, fargs...), skip, n)
-	if strings.Contains(q.Text, `"`) {
-		query = `WITH m AS MATERIALIZED (SELECT d.id, d.body_id, d.person_id, d.year FROM search_documents d
-WHERE d.tsv @@ regexp_replace(websearch_to_tsquery('english', ?)::text, '<[-0-9]*>', '&', 'g')::tsquery),
-c AS (SELECT d.id FROM m d WHERE true` + filters + ` ORDER BY d.id DESC LIMIT ?)
-SELECT d.id FROM c JOIN search_documents d ON d.id = c.id WHERE d.id < ? AND d.tsv @@ websearch_to_tsquery('english', ?) ORDER BY d.id DESC OFFSET ? LIMIT ?`
-		args = append(append([]any{q.Text}, fargs...), phraseWindow, before, q.Text, skip, n)
-	}
 	rows, err := tx.QueryContext(ctx, db.Rebind(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
