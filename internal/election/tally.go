@@ -52,23 +52,20 @@ func (s *Service) tally(ctx context.Context, e store.Election, private []byte, a
 	if err := ballot.Shuffle(opened); err != nil {
 		return err
 	}
-	canonical := canonicalOrder(opened)
 	seed, drawn, err := countSeed(e)
 	if err != nil {
 		return err
 	}
-	res, err := countBallots(e, candidates, canonical, seed)
-	if err != nil {
-		return fmt.Errorf("count: %w", err)
-	}
-	sheet, err := renderResult(res)
-	if err != nil {
-		return err
-	}
-	leaves := merkleLeaves(canonical)
-	root := ballot.MerkleRoot(leaves)
-	result := store.ElectionResult{ElectionID: e.ID, Seed: strconv.FormatUint(seed, 10), CountJSON: sheet.json, CountText: sheet.text, ChartSVG: sheet.svg,
-		MerkleRoot: hex.EncodeToString(root[:]), Ballots: len(opened), Rejected: rejected, CountedAt: s.now()}
+	// The count, its sheets and the Merkle tree need only the ballots in
+	// memory: they are worked out on one core while the transaction
+	// stores the ballots (in the database server, or SQLite on the other
+	// core). Both only read opened.
+	counted := make(chan countOutcome, 1)
+	go func() { counted <- countAll(e, candidates, opened, seed) }()
+	var outcome countOutcome
+	var deletion store.EnvelopeDeletion
+	var insertedIn, deletedIn time.Duration
+	storing := time.Now()
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		cur, err := tx.LockElection(ctx, e.ID)
 		if err != nil {
@@ -88,22 +85,34 @@ func (s *Service) tally(ctx context.Context, e store.Election, private []byte, a
 				return err
 			}
 		}
+		inserting := time.Now()
 		if err := tx.InsertBallots(ctx, e.ID, opened); err != nil {
 			return err
 		}
-		deleted, err := tx.DeleteEnvelopes(ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		if int(deleted) != read {
-			return fmt.Errorf("the envelopes changed during the count (%d read, %d found): count again", read, deleted)
-		}
+		insertedIn = time.Since(inserting)
 		if err := tx.DestroyShares(ctx, e.ID); err != nil {
 			return err
 		}
 		if err := tx.DeleteBallotLinks(ctx, e.ID); err != nil {
 			return err
 		}
+		// Last, because on PostgreSQL it holds the envelope table (and so
+		// casts in other elections) until the commit.
+		deleting := time.Now()
+		deletion, err = tx.DeleteEnvelopes(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		deletedIn = time.Since(deleting)
+		if int(deletion.Deleted) != read {
+			return fmt.Errorf("the envelopes changed during the count (%d read, %d found): count again", read, deletion.Deleted)
+		}
+		outcome = <-counted
+		if outcome.err != nil {
+			return outcome.err
+		}
+		result := store.ElectionResult{ElectionID: e.ID, Seed: strconv.FormatUint(seed, 10), CountJSON: outcome.sheet.json, CountText: outcome.sheet.text, ChartSVG: outcome.sheet.svg,
+			MerkleRoot: hex.EncodeToString(outcome.root[:]), Ballots: len(opened), Rejected: rejected, CountedAt: s.now()}
 		if drawn {
 			if err := tx.SetElectionCountSeed(ctx, e.ID, result.Seed); err != nil {
 				return err
@@ -118,16 +127,52 @@ func (s *Service) tally(ctx context.Context, e store.Election, private []byte, a
 	if err != nil {
 		return err
 	}
-	storedIn := time.Since(started) - openedIn
+	storedIn := time.Since(storing)
+	if deletion.NotRewritten != nil {
+		s.log.Warn("the envelope table could not be rewritten in the count's transaction; its envelopes were deleted row by row and the table is rewritten now", "election", e.ID, "error", deletion.NotRewritten)
+	}
+	scrubbing := time.Now()
 	scrubCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if err := s.db.ScrubDeleted(scrubCtx); err != nil {
+	if err := s.db.ScrubAfter(scrubCtx, deletion); err != nil {
 		s.log.Error("after the count, deleted envelopes could not be scrubbed from the database files; run it again", "election", e.ID, "error", err)
 	}
-	s.leaves.put(e.ID, leaves)
+	s.leaves.put(e.ID, outcome.leaves)
 	s.log.Info("election counted", "election", e.ID, "ballots", len(opened), "rejected", rejected,
-		"opening", openedIn.Round(time.Millisecond), "counting_and_storing", storedIn.Round(time.Millisecond), "took", time.Since(started).Round(time.Millisecond))
+		"opening", openedIn.Round(time.Millisecond), "counting", outcome.took.Round(time.Millisecond),
+		"storing", storedIn.Round(time.Millisecond), "inserting_ballots", insertedIn.Round(time.Millisecond),
+		"deleting_envelopes", deletedIn.Round(time.Millisecond), "envelope_table_rewritten", deletion.Rewritten, "scrubbing", time.Since(scrubbing).Round(time.Millisecond),
+		"took", time.Since(started).Round(time.Millisecond))
 	return nil
+}
+
+// countOutcome is the count of the opened ballots with what is published
+// of it.
+type countOutcome struct {
+	sheet  renderedResult
+	leaves [][32]byte
+	root   [32]byte
+	took   time.Duration
+	err    error
+}
+
+// countAll counts the ballots in canonical order, renders the result and
+// builds the Merkle tree's leaves and root.
+func countAll(e store.Election, candidates []store.Candidate, opened []store.AnonBallot, seed uint64) countOutcome {
+	started := time.Now()
+	canonical := canonicalOrder(opened)
+	res, err := countBallots(e, candidates, canonical, seed)
+	if err != nil {
+		return countOutcome{err: fmt.Errorf("count: %w", err)}
+	}
+	var out countOutcome
+	if out.sheet, err = renderResult(res); err != nil {
+		return countOutcome{err: err}
+	}
+	out.leaves = merkleLeaves(canonical)
+	out.root = ballot.MerkleRoot(out.leaves)
+	out.took = time.Since(started)
+	return out
 }
 
 // openAll reads the envelopes in batches and opens them on every core. An
@@ -149,6 +194,7 @@ func (s *Service) openAll(ctx context.Context, electionID int64, opener *ballot.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			seen := make(map[int64]bool, len(candidates))
 			for batch := range batches {
 				for _, env := range batch {
 					b, err := opener.Open(electionID, env)
@@ -156,7 +202,7 @@ func (s *Service) openAll(ctx context.Context, electionID int64, opener *ballot.
 						parts[w].rejected++
 						continue
 					}
-					ranking, ok := rankingNames(b.Ranking, names)
+					ranking, ok := rankingNames(b.Ranking, names, seen)
 					if !ok {
 						parts[w].rejected++
 						continue
@@ -193,10 +239,11 @@ func (s *Service) openAll(ctx context.Context, electionID int64, opener *ballot.
 }
 
 // rankingNames turns a sealed ranking into candidates' names, refusing
-// unknown candidates and repeats.
-func rankingNames(ids []int64, names map[int64]string) ([]string, bool) {
+// unknown candidates and repeats. seen is the caller's to reuse, so that
+// half a million ballots do not make half a million maps.
+func rankingNames(ids []int64, names map[int64]string, seen map[int64]bool) ([]string, bool) {
+	clear(seen)
 	out := make([]string, len(ids))
-	seen := make(map[int64]bool, len(ids))
 	for i, id := range ids {
 		name, ok := names[id]
 		if !ok || seen[id] {
