@@ -91,7 +91,7 @@ func (s *Service) cast(ctx context.Context, electionID, personID int64, ranking 
 	if paper.sealer == nil {
 		return Receipt{}, ErrKeyNotReady
 	}
-	envelope, err := paper.sealer.SealPadded(electionID, ballot.Ballot{Ranking: ranking, Tracker: tracker}, len(candidates))
+	envelope, err := s.seal(ctx, paper.sealer, electionID, ballot.Ballot{Ranking: ranking, Tracker: tracker}, len(candidates))
 	if err != nil {
 		return Receipt{}, fmt.Errorf("seal ballot: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"quorum/internal/ballot"
 	"quorum/internal/store"
 )
 
@@ -173,4 +174,20 @@ func (s *Service) writeCast(ctx context.Context, tx *store.Tx, st store.CastStat
 // which leaves the group's transaction sound.
 func isRefusal(err error) bool {
 	return errors.Is(err, ErrNotEligible) || errors.Is(err, ErrAlreadyVoted) || errors.Is(err, ErrLinkInvalid)
+}
+
+// seal seals a ballot with at most one sealing per processor at a time.
+// Sealing is the heaviest step of a cast and needs no lock, so under load
+// hundreds of casts would seal at once; the writer of the groups, which
+// alone decides how many casts a second are stored, would then wait
+// behind all of them for a processor at each of its many short system
+// calls. Queued casts wait here without taking a processor.
+func (s *Service) seal(ctx context.Context, sealer *ballot.Sealer, electionID int64, b ballot.Ballot, candidates int) ([]byte, error) {
+	select {
+	case s.sealing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.sealing }()
+	return sealer.SealPadded(electionID, b, candidates)
 }

@@ -59,6 +59,8 @@ type Service struct {
 	leaves leafCache
 	papers paperCache
 	casts  castQueue
+	// sealing holds a token per ballot being sealed (see seal).
+	sealing chan struct{}
 }
 
 // New returns the service. mailer and scheduler are usually a
@@ -73,7 +75,7 @@ func New(db *store.DB, mailer Mailer, scheduler Scheduler, cfg Config) *Service 
 	if cfg.CloseWorkers <= 0 {
 		cfg.CloseWorkers = runtime.GOMAXPROCS(0)
 	}
-	return &Service{db: db, mail: mailer, jobs: scheduler, cfg: cfg, log: cfg.Logger}
+	return &Service{db: db, mail: mailer, jobs: scheduler, cfg: cfg, log: cfg.Logger, sealing: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

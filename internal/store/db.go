@@ -48,6 +48,9 @@ type DB struct {
 	// a large share of a small query's cost (pgx caches on its own).
 	stmts     sync.Map // stmtKey → *sql.Stmt
 	stmtCount atomic.Int64
+	// checkpoints copies SQLite's write-ahead log into the database file
+	// in the background (nil on PostgreSQL).
+	checkpoints *checkpointer
 }
 
 type stmtKey struct {
@@ -118,7 +121,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("%w: sqlite: needs a file path, e.g. sqlite:quorum.db", ErrBadURL)
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)"} {
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)",
+		fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages)} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_time_format", "sqlite")
@@ -152,7 +156,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxIdleTime(0)
-	return &DB{Engine: SQLite, w: w, r: r}, nil
+	cp, err := startCheckpointer(ctx, path)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("%w: sqlite %s: %v", ErrNoConnect, path, err)
+	}
+	return &DB{Engine: SQLite, w: w, r: r, checkpoints: cp}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -198,7 +208,13 @@ func (db *DB) Close() error {
 		st.(*sql.Stmt).Close()
 		return true
 	})
-	err := db.w.Close()
+	var err error
+	if db.checkpoints != nil {
+		err = db.checkpoints.close()
+	}
+	if e := db.w.Close(); err == nil {
+		err = e
+	}
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {
 			err = e
