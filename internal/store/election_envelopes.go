@@ -183,16 +183,20 @@ func (db *DB) ScrubAfter(ctx context.Context, d EnvelopeDeletion) error {
 	}
 	// A reader still inside an old snapshot keeps the checkpoint from
 	// finishing; SQLite's busy timeout already waits for it at each try.
-	var busy, logFrames, done int
-	for attempt := 0; attempt < 3; attempt++ {
-		if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
-			return fmt.Errorf("checkpoint: %w", err)
+	// The background checkpoints pause meanwhile, or this one could find
+	// the log busy with them.
+	return db.withoutBackgroundCheckpoints(func() error {
+		var busy, logFrames, done int
+		for attempt := 0; attempt < 3; attempt++ {
+			if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+				return fmt.Errorf("checkpoint: %w", err)
+			}
+			if busy == 0 {
+				return nil
+			}
 		}
-		if busy == 0 {
-			return nil
-		}
-	}
-	return fmt.Errorf("checkpoint: the write-ahead log is still in use by readers")
+		return fmt.Errorf("checkpoint: the write-ahead log is still in use by readers")
+	})
 }
 
 // CountEnvelopesTx counts an election's envelopes inside a transaction.
