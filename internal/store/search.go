@@ -66,7 +66,7 @@ DROP INDEX IF EXISTS search_documents_fts`
 func (db *DB) EnsureSearchIndex(ctx context.Context) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		if db.Engine == Postgres {
-			_, err := tx.tx.ExecContext(ctx, postgresSearchSchema)
+			_, err := tx.tx.ExecContext(ctx, postgresSearchSchema+";"+postgresPairsSchema)
 			return err
 		}
 		var sqlText string
@@ -286,31 +286,24 @@ func (db *DB) hitsByID(ctx context.Context, conn interface {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	const cols = `d.id, d.kind, d.ref_id, COALESCE(d.body_id, 0), COALESCE(d.person_id, 0), d.title, d.url, d.published_at, d.content`
 	var rows *sql.Rows
 	var err error
 	if db.Engine == Postgres {
-		rows, err = conn.QueryContext(ctx, `SELECT `+cols+` FROM search_documents d WHERE d.id = ANY($1)`, ids)
+		rows, err = conn.QueryContext(ctx, `SELECT `+hitColumns+` FROM search_documents d WHERE d.id = ANY($1)`, ids)
 	} else {
 		list, _ := json.Marshal(ids)
-		rows, err = db.Query(ctx, `SELECT `+cols+` FROM search_documents d WHERE d.id IN (SELECT value FROM json_each(?))`, string(list))
+		rows, err = db.Query(ctx, `SELECT `+hitColumns+` FROM search_documents d WHERE d.id IN (SELECT value FROM json_each(?))`, string(list))
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	byID := make(map[int64]SearchHit, len(ids))
-	for rows.Next() {
-		var id int64
-		var h SearchHit
-		if err := rows.Scan(&id, &h.Kind, &h.RefID, &h.BodyID, &h.PersonID, &h.Title, &h.URL, &h.PublishedAt, &h.Content); err != nil {
-			return nil, err
-		}
-		h.PublishedAt = h.PublishedAt.UTC()
-		byID[id] = h
-	}
-	if err := rows.Err(); err != nil {
+	hits, found, err := scanHits(rows)
+	if err != nil {
 		return nil, err
+	}
+	byID := make(map[int64]SearchHit, len(hits))
+	for i, h := range hits {
+		byID[found[i]] = h
 	}
 	out := make([]SearchHit, 0, len(ids))
 	for _, id := range ids {
@@ -321,40 +314,65 @@ func (db *DB) hitsByID(ctx context.Context, conn interface {
 	return out, nil
 }
 
+// hitColumns are a document's id and the columns of its SearchHit.
+const hitColumns = `d.id, d.kind, d.ref_id, COALESCE(d.body_id, 0), COALESCE(d.person_id, 0), d.title, d.url, d.published_at, d.content`
+
+// scanHits reads rows of hitColumns: the hits and their documents' ids.
+func scanHits(rows *sql.Rows) ([]SearchHit, []int64, error) {
+	defer rows.Close()
+	var hits []SearchHit
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var h SearchHit
+		if err := rows.Scan(&id, &h.Kind, &h.RefID, &h.BodyID, &h.PersonID, &h.Title, &h.URL, &h.PublishedAt, &h.Content); err != nil {
+			return nil, nil, err
+		}
+		h.PublishedAt = h.PublishedAt.UTC()
+		hits = append(hits, h)
+		ids = append(ids, id)
+	}
+	return hits, ids, rows.Err()
+}
+
 func (db *DB) searchPostgres(ctx context.Context, q SearchQuery) ([]SearchHit, int, error) {
 	if strings.TrimSpace(q.Text) == "" {
 		return nil, 0, nil
 	}
-	// The planner prices a sequential scan of search_documents as cheap
-	// because the tsvectors live in the TOAST table, and then reads every
-	// one of them; the GIN index is always the better way here.
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, 0, err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
-		return nil, 0, err
+	// The planner prices a sequential scan of search_documents as cheap
+	// because the tsvectors live in the TOAST table, and then reads every
+	// one of them; the GIN indexes are always the better way here. The
+	// same round trip reads the query as PostgreSQL does, for its pairs.
+	var tsq string
+	if err := tx.QueryRowContext(ctx, `SELECT set_config('enable_seqscan', 'off', true), websearch_to_tsquery('english', $1)::text`, q.Text).Scan(new(string), &tsq); err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	ids, err := db.postgresMatches(ctx, tx, q, math.MaxInt64, 0, SearchCountCap+1)
+	if tsq == "" {
+		return nil, 0, nil // only stop words: nothing to look for
+	}
+	pairs := tsqueryPairs(tsq)
+	ids, err := db.postgresMatches(ctx, tx, q, pairs, math.MaxInt64, 0, SearchCountCap+1)
 	if err != nil || q.Page.Offset() >= len(ids) {
 		return nil, len(ids), err
 	}
 	rank := func(window []int64, from, n int) ([]SearchHit, error) {
-		// ts_rank reads each document's tsvector: only the window's.
-		rows, err := tx.QueryContext(ctx, `SELECT d.id FROM search_documents d WHERE d.id = ANY($1)
+		// ts_rank reads each document's tsvector: only the window's. The
+		// text is read for the page only.
+		rows, err := tx.QueryContext(ctx, `SELECT `+hitColumns+` FROM search_documents d WHERE d.id = ANY($1)
 ORDER BY ts_rank(d.tsv, websearch_to_tsquery('english', $2)) DESC, d.id DESC OFFSET $3 LIMIT $4`, window, q.Text, from, n)
 		if err != nil {
 			return nil, err
 		}
-		page, err := scanIDs(rows)
-		if err != nil {
-			return nil, err
-		}
-		return db.hitsByID(ctx, tx, page)
+		hits, _, err := scanHits(rows)
+		return hits, err
 	}
 	older := func(floor int64, skip, n int) ([]SearchHit, error) {
-		ids, err := db.postgresMatches(ctx, tx, q, floor, skip, n)
+		ids, err := db.postgresMatches(ctx, tx, q, pairs, floor, skip, n)
 		if err != nil {
 			return nil, err
 		}
@@ -368,20 +386,33 @@ ORDER BY ts_rank(d.tsv, websearch_to_tsquery('english', $2)) DESC, d.id DESC OFF
 }
 
 // postgresMatches returns the ids of the documents matching q older than
-// before, newest first, skipping skip and at most n of them.
+// before, newest first, skipping skip and at most n of them. pairs, if
+// not empty, is a tsquery of the pairs of words the matches must hold
+// (see search_pairs.go).
 //
 // The GIN index answers a query of words exactly, without reading a
 // tsvector, so the matches are taken from it whole (MATERIALIZED) and
 // only then filtered and ordered: left to itself, the planner walks the
 // primary key or the filters' index and reads the tsvector of every row
 // on the way. A phrase is checked against the word positions of every
-// document holding all its words (the index's recheck), however old, so
-// that every document holding it is found.
-func (db *DB) postgresMatches(ctx context.Context, tx *sql.Tx, q SearchQuery, before int64, skip, n int) ([]int64, error) {
+// document that holds all its words and its pairs, however old, so that
+// every document holding it is found.
+func (db *DB) postgresMatches(ctx context.Context, tx *sql.Tx, q SearchQuery, pairs string, before int64, skip, n int) ([]int64, error) {
 	filters, fargs := q.filters()
-	query := `WITH m AS MATERIALIZED (SELECT d.id, d.body_id, d.person_id, d.year FROM search_documents d WHERE d.tsv @@ websearch_to_tsquery('english', ?))
+	match := `d.tsv @@ websearch_to_tsquery('english', ?)`
+	args := []any{q.Text}
+	if pairs != "" {
+		// The documents holding the pairs are taken from their index
+		// first, as a list: were the two conditions side by side, the
+		// planner could let one bitmap scan recheck both, computing the
+		// pairs of every candidate, or join the pairs' few documents
+		// with the thousands holding the words.
+		match = `d.id = ANY(ARRAY(SELECT p.id FROM search_documents p WHERE search_pairs_v1(p.tsv) @@ ?::tsquery)) AND ` + match
+		args = []any{pairs, q.Text}
+	}
+	query := `WITH m AS MATERIALIZED (SELECT d.id, d.body_id, d.person_id, d.year FROM search_documents d WHERE ` + match + `)
 SELECT d.id FROM m d WHERE d.id < ?` + filters + ` ORDER BY d.id DESC OFFSET ? LIMIT ?`
-	args := append(append([]any{q.Text, before}, fargs...), skip, n)
+	args = append(append(append(args, before), fargs...), skip, n)
 	rows, err := tx.QueryContext(ctx, db.Rebind(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -415,9 +446,11 @@ func FTS5Query(text string) string {
 			for j < len(rs) && rs[j] != '"' {
 				j++
 			}
+			// -"a phrase" leaves the phrase out.
+			not := i > 0 && rs[i-1] == '-' && (i == 1 || unicode.IsSpace(rs[i-2]))
 			if ws := ftsWords(string(rs[i+1 : min(j, len(rs))])); len(ws) > 0 {
-				terms = append(terms, term{words: ws, phrase: true})
-				ors = append(ors, pendingOr)
+				terms = append(terms, term{words: ws, phrase: true, not: not})
+				ors = append(ors, pendingOr && !not)
 				pendingOr = false
 			}
 			i = j + 1

@@ -26,11 +26,14 @@ farm food bank rent land plan seat poll chair`)
 // order.
 type exactTerm []string
 
-// exactQuery is a search and what it asks for, term by term.
+// exactQuery is a search and what it asks for, term by term: all of
+// terms (any one of them if or), and none of not.
 type exactQuery struct {
 	name  string
 	q     store.SearchQuery
 	terms []exactTerm
+	or    bool
+	not   []exactTerm
 }
 
 // TestSearchFindsEveryMatch checks, on each engine, that a search finds
@@ -56,6 +59,9 @@ func TestSearchFindsEveryMatch(t *testing.T) {
 		{name: "phrase with a filter", q: store.SearchQuery{Text: `"budget council"`, BodyID: 3}, terms: []exactTerm{{"budget", "council"}}},
 		{name: "rare phrase with a filter", q: store.SearchQuery{Text: `"water rail"`, PersonID: 3}, terms: []exactTerm{{"water", "rail"}}},
 		{name: "phrase and a word", q: store.SearchQuery{Text: `"water rail" kiln`}, terms: []exactTerm{{"water", "rail"}, {"kiln"}}},
+		{name: "phrase less a word", q: store.SearchQuery{Text: `"budget council" -kiln`}, terms: []exactTerm{{"budget", "council"}}, not: []exactTerm{{"kiln"}}},
+		{name: "word less a phrase", q: store.SearchQuery{Text: `kiln -"social care"`}, terms: []exactTerm{{"kiln"}}, not: []exactTerm{{"social", "care"}}},
+		{name: "phrase or a word", q: store.SearchQuery{Text: `"water rail" OR kiln`}, terms: []exactTerm{{"water", "rail"}, {"kiln"}}, or: true},
 		{name: "reversed phrase in a year", q: store.SearchQuery{Text: `"rail water"`, Year: 2011}, terms: []exactTerm{{"rail", "water"}}},
 	}
 	testkit.Engines(t, func(t *testing.T, db *store.DB) {
@@ -184,14 +190,18 @@ func exactScan(docs []store.SearchDocument, eq exactQuery) []int64 {
 			continue
 		}
 		title, content := textWords(d.Title), textWords(d.Content)
-		all := true
+		holds := func(term exactTerm) bool { return holdsPhrase(title, term) || holdsPhrase(content, term) }
+		found := 0
 		for _, term := range eq.terms {
-			if !holdsPhrase(title, term) && !holdsPhrase(content, term) {
-				all = false
-				break
+			if holds(term) {
+				found++
 			}
 		}
-		if all {
+		match := found == len(eq.terms) || eq.or && found > 0
+		for _, term := range eq.not {
+			match = match && !holds(term)
+		}
+		if match {
 			ids = append(ids, d.RefID)
 		}
 	}

@@ -142,12 +142,21 @@ func containsString(list []string, s string) bool {
 
 // countTerms adds to tf[k] how many words of text match terms[k] and
 // returns about how many words text has. It looks for each term with
-// strings.Index in the lower-cased text rather than splitting the text
-// into words: ten times faster, and ranking runs over every document of
-// the window.
+// strings.Index rather than splitting the text into words: ten times
+// faster, and ranking runs over every document of the window. Text all
+// in ASCII, as most is, is searched as it is, ignoring case, rather than
+// copied in lower case first.
 func countTerms(text string, terms []string, tf []int) int {
-	lower := strings.ToLower(text)
+	ascii := isASCII(text)
+	lower := text
+	if !ascii {
+		lower = strings.ToLower(text)
+	}
 	for k, t := range terms {
+		if ascii {
+			tf[k] += countASCIIFold(text, t)
+			continue
+		}
 		for i := 0; ; {
 			j := strings.Index(lower[i:], t)
 			if j < 0 {
@@ -155,16 +164,89 @@ func countTerms(text string, terms []string, tf []int) int {
 			}
 			at, end := i+j, i+j+len(t)
 			i = end
-			if at > 0 && isWordRune(lastRune(lower[:at])) {
-				continue // inside a word
+			if wordAround(lower, at, end, len(t)) {
+				tf[k]++
 			}
-			if len(t) < 3 && end < len(lower) && isWordRune(firstRune(lower[end:])) {
-				continue // a short term must be the whole word
-			}
-			tf[k]++
 		}
 	}
 	return strings.Count(text, " ") + 1
+}
+
+// wordAround reports whether the match of a term at text[at:end] begins
+// a word, and, for a term of fewer than three letters, is the whole word.
+func wordAround(text string, at, end, termLen int) bool {
+	if at > 0 && isWordRune(lastRune(text[:at])) {
+		return false // inside a word
+	}
+	return termLen >= 3 || end >= len(text) || !isWordRune(firstRune(text[end:]))
+}
+
+// countASCIIFold counts the matches of a lower-case term in ASCII text
+// in any case.
+func countASCIIFold(text, term string) int {
+	if term == "" || !isASCII(term) {
+		return 0 // an ASCII text holds no other letters
+	}
+	first, upper := term[0], term[0]
+	if 'a' <= first && first <= 'z' {
+		upper = first - 'a' + 'A'
+	}
+	n := 0
+	nextLower, nextUpper := -1, -1
+	for i := 0; i+len(term) <= len(text); {
+		// The next place the term's first letter is, in either case.
+		if nextLower < i {
+			if nextLower = strings.IndexByte(text[i:], first); nextLower >= 0 {
+				nextLower += i
+			} else {
+				nextLower = len(text)
+			}
+		}
+		if nextUpper < i {
+			if nextUpper = strings.IndexByte(text[i:], upper); nextUpper >= 0 {
+				nextUpper += i
+			} else {
+				nextUpper = len(text)
+			}
+		}
+		at := min(nextLower, nextUpper)
+		if at+len(term) > len(text) {
+			break
+		}
+		i = at + 1
+		if !equalASCIIFold(text[at:at+len(term)], term) {
+			continue
+		}
+		i = at + len(term)
+		if wordAround(text, at, i, len(term)) {
+			n++
+		}
+	}
+	return n
+}
+
+// equalASCIIFold reports whether s, in lower case, is the lower-case
+// term.
+func equalASCIIFold(s, term string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != term[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func lastRune(s string) rune {

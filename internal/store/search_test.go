@@ -18,6 +18,8 @@ func TestFTS5Query(t *testing.T) {
 		`"local government" cuts`: `"local government" AND "cuts"`,
 		"cuts OR budget":          `"cuts" OR "budget"`,
 		"cuts -tory":              `"cuts" NOT "tory"`,
+		`cuts -"social care"`:     `"cuts" NOT "social care"`,
+		`-"social care" cuts`:     `"cuts"`,
 		"-only":                   "",
 		`AND OR NOT ( ) * ^ :`:    `"AND" OR "NOT"`,
 		"by-election":             `"by" AND "election"`,
