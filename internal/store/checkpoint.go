@@ -30,7 +30,8 @@ type checkpointer struct {
 	done chan struct{}
 	// mu is held during each background checkpoint, and by a caller that
 	// needs the log to itself (see DB.withoutBackgroundCheckpoints).
-	mu sync.Mutex
+	mu     sync.Mutex
+	closed sync.Once
 }
 
 // startCheckpointer opens the background checkpoint connection of the
@@ -85,9 +86,10 @@ func (db *DB) withoutBackgroundCheckpoints(fn func() error) error {
 	return fn()
 }
 
-// close stops the checkpoints and closes the connection.
+// close stops the checkpoints and closes the connection; closing again
+// does nothing, as closing a database twice does.
 func (c *checkpointer) close() error {
-	close(c.stop)
+	c.closed.Do(func() { close(c.stop) })
 	<-c.done
 	return c.conn.Close()
 }
