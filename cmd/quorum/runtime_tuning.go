@@ -32,6 +32,8 @@ func tuneRuntime() {
 		debug.SetGCPercent(serverGCPercent)
 	}
 	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
-		runtime.GOMAXPROCS(threadsPerCPU * runtime.NumCPU())
+		// Go's own default already counts the processors this process
+		// may use (a container's CPU limit included), not the machine's.
+		runtime.GOMAXPROCS(threadsPerCPU * runtime.GOMAXPROCS(0))
 	}
 }

@@ -25,6 +25,7 @@ func TestTuneRuntime(t *testing.T) {
 
 	os.Unsetenv("GOGC")
 	os.Unsetenv("GOMAXPROCS")
+	runtime.GOMAXPROCS(runtime.NumCPU()) // as Go sets it on a machine without a CPU limit
 	tuneRuntime()
 	if got := debug.SetGCPercent(100); got != serverGCPercent {
 		t.Fatalf("without GOGC, the target is %d, want %d", got, serverGCPercent)

@@ -75,7 +75,7 @@ func New(db *store.DB, mailer Mailer, scheduler Scheduler, cfg Config) *Service 
 	if cfg.CloseWorkers <= 0 {
 		cfg.CloseWorkers = runtime.GOMAXPROCS(0)
 	}
-	return &Service{db: db, mail: mailer, jobs: scheduler, cfg: cfg, log: cfg.Logger, sealing: make(chan struct{}, runtime.NumCPU())}
+	return &Service{db: db, mail: mailer, jobs: scheduler, cfg: cfg, log: cfg.Logger, sealing: make(chan struct{}, max(1, min(runtime.NumCPU(), runtime.GOMAXPROCS(0))))}
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
