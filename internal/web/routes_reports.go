@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 )
 
@@ -88,21 +87,5 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /events/{slug}/signup/{token}", s.eventSignupShow)
 	mux.HandleFunc("POST /events/{slug}/signup/{token}", s.eventSignupCancel)
 
-	// Old addresses of an imported blog: dated permalinks
-	// (/2016/01/26/a-post/) and WordPress's archive addresses. A pattern
-	// per year, because one starting with a wildcard would clash with
-	// /static/; an address with no redirect is the usual "not found".
-	for year := legacyFirstYear; year <= legacyLastYear; year++ {
-		mux.HandleFunc(fmt.Sprintf("GET /%d/", year), s.reportLegacy)
-	}
-	for _, prefix := range []string{"archives", "category", "tag", "author", "wp-content"} {
-		mux.HandleFunc("GET /"+prefix+"/", s.reportLegacy)
-	}
 	s.importedBlogRoutes(mux) // its documents (/files/…), and its old addresses wherever no route answers
 }
-
-// The years whose dated addresses may hold an imported post.
-const (
-	legacyFirstYear = 1995
-	legacyLastYear  = 2045
-)
