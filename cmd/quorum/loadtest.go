@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
-	"syscall"
 	"time"
 
 	"quorum/internal/loadtest"
@@ -117,9 +116,9 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return exitFail
 		}
 	}
-	cpuBefore := processCPU()
+	cpuBefore := loadtest.ProcessCPU()
 	res := loadtest.RunVoteAt(ctx, "http://"+ln.Addr().String(), f, *concurrency, *rate)
-	cpuUsed := processCPU() - cpuBefore
+	cpuUsed := loadtest.ProcessCPU() - cpuBefore
 	if *cpuProfile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -147,15 +146,6 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitFail
 	}
 	return exitOK
-}
-
-// processCPU is the CPU time this process has used, user and system.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }

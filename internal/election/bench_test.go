@@ -15,6 +15,7 @@ import (
 	"quorum/internal/auth"
 	"quorum/internal/ballot"
 	"quorum/internal/election"
+	"quorum/internal/loadtest"
 	"quorum/internal/store"
 	"quorum/internal/testkit"
 )
@@ -132,13 +133,13 @@ func benchCloseAndCount(b *testing.B, db *store.DB, envelopes int) {
 		})
 		sealed, rows = nil, nil
 		runtime.GC()
-		before := processCPU()
+		before := loadtest.ProcessCPU()
 		b.StartTimer()
 		if err := f.svc.Close(f.ctx, f.ro, e.ID); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		cpu += processCPU() - before
+		cpu += loadtest.ProcessCPU() - before
 		if n := f.count(`SELECT COUNT(*) FROM election_ballots WHERE election_id = ?`, e.ID); n != envelopes {
 			b.Fatalf("%d ballots after the close", n)
 		}

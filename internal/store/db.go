@@ -404,6 +404,20 @@ func mapErr(err error) error {
 	return err
 }
 
+// scanIDs reads a query of one id column, closing the rows.
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // one maps "no rows" from a single-row read.
 func one(err error) error { return mapErr(err) }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"quorum/internal/loadtest"
 	"quorum/internal/store"
 	"quorum/internal/testkit"
 )
@@ -151,11 +152,11 @@ type phaseClock struct {
 
 func (c *phaseClock) start(server int) {
 	c.server = server
-	c.wall, c.cpu, c.serverCPU = time.Now(), processCPU(), serverCPU(server)
+	c.wall, c.cpu, c.serverCPU = time.Now(), loadtest.ProcessCPU(), serverCPU(server)
 }
 
 func (c *phaseClock) lap(phase int, wall, cpu, server *[4]time.Duration) {
-	now, used, serverUsed := time.Now(), processCPU(), serverCPU(c.server)
+	now, used, serverUsed := time.Now(), loadtest.ProcessCPU(), serverCPU(c.server)
 	wall[phase] += now.Sub(c.wall)
 	cpu[phase] += used - c.cpu
 	server[phase] += serverUsed - c.serverCPU

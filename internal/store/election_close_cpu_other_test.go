@@ -4,6 +4,5 @@ package store_test
 
 import "time"
 
-// processCPU and serverCPU are not measured here.
-func processCPU() time.Duration   { return 0 }
+// serverCPU is not measured here.
 func serverCPU(int) time.Duration { return 0 }

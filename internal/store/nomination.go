@@ -486,16 +486,7 @@ func (db *DB) OfficeHolders(ctx context.Context, office string, on time.Time) ([
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return scanIDs(rows)
 }
 
 // HoldsOffice reports whether a person holds a public office on a day.

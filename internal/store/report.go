@@ -170,16 +170,7 @@ func (db *DB) DueScheduledReports(ctx context.Context, now time.Time) ([]int64, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanIDs(rows)
 }
 
 // ReportSection is one standard section of a report (leader's report,

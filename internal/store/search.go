@@ -266,19 +266,6 @@ func (db *DB) matchIDs(ctx context.Context, query string, args ...any) ([]int64,
 	return scanIDs(rows)
 }
 
-func scanIDs(rows *sql.Rows) ([]int64, error) {
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // hitsByID reads the documents of ids, in the order of ids.
 func (db *DB) hitsByID(ctx context.Context, conn interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)

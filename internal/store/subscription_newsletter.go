@@ -89,16 +89,7 @@ func (tx *Tx) PendingDeliveryIDs(ctx context.Context, sendID int64) ([]int64, er
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanIDs(rows)
 }
 
 // Delivery is one recipient's copy of a newsletter, with what sending it needs.
