@@ -111,7 +111,7 @@ func importWordPress(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitUsage
 	}
-	db, err := openMembersDB(ctx, func() (config.Config, error) { return cfg, nil })
+	db, err := openMigratedDB(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitUsage

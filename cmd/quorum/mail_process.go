@@ -109,7 +109,7 @@ func mailProcess(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitUsage
 	}
-	db, err := openMembersDB(ctx, func() (config.Config, error) { return cfg, nil })
+	db, err := openMigratedDB(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitUsage

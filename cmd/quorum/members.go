@@ -206,6 +206,12 @@ func openMembersDB(ctx context.Context, load func() (config.Config, error)) (*st
 	if err != nil {
 		return nil, err
 	}
+	return openMigratedDB(ctx, cfg)
+}
+
+// openMigratedDB opens and migrates the database a loaded configuration
+// names.
+func openMigratedDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
