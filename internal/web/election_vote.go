@@ -92,7 +92,7 @@ func (s *Server) voteForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/signin?next="+electionPath(v)+"/vote", http.StatusSeeOther)
 		return
 	}
-	if !v.You.CanVote {
+	if !v.You.CanVote && !v.You.CanChange {
 		s.electionFail(w, r, s.whyNot(r, v), "")
 		return
 	}
