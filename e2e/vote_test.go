@@ -37,6 +37,12 @@ func TestMemberVotesInTheDemo(t *testing.T) {
 	if err != nil || !strings.HasPrefix(href, "/elections/") {
 		t.Fatalf("no open election listed: %q %v", href, err)
 	}
+	// A demonstration election says that the server keeps the trustees' shares.
+	must("the election's page", chromedp.Navigate(base+href), chromedp.WaitVisible(chromedp.CSS("h1")))
+	notice, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(".notice[role=note]") || {}).textContent || ""`))
+	if err != nil || !strings.Contains(notice, "the server keeps the trustees' shares of its key") || !strings.Contains(notice, "A real election never does this") {
+		t.Fatalf("the demonstration notice reads %q (%v)", notice, err)
+	}
 	must("open the ballot paper", chromedp.Navigate(base+href+"/vote"), chromedp.WaitVisible(chromedp.CSS(".ballot-list.enhanced")))
 	checkAccessible(t, ctx, "ballot paper")
 	names, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".ballot-row .ballot-name")).map(n => n.textContent)`))
@@ -70,6 +76,12 @@ func TestMemberVotesInTheDemo(t *testing.T) {
 		t.Fatalf("tracker %q %v", tracker, err)
 	}
 	checkAccessible(t, ctx, "receipt")
+	// The demo's open election allows a change of vote until it closes.
+	must("back to the election", chromedp.Navigate(base+href), chromedp.WaitVisible(chromedp.CSS("#h-you")))
+	change, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("a")).filter(a => a.textContent === "Change your vote").map(a => a.getAttribute("href")).join()`))
+	if err != nil || change != href+"/vote" {
+		t.Fatalf("no change of vote offered after voting: %q %v", change, err)
+	}
 
 	must("the by-election's result", chromedp.Navigate(base+"/elections?show=past"), chromedp.WaitVisible(chromedp.CSS("table")))
 	past, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table a").getAttribute("href")`))

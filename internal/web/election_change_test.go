@@ -13,7 +13,9 @@ import (
 
 // openElectionThroughPages sets up an election through the returning
 // officer's pages (three candidates, the branch's members on the roll, the
-// returning officer and scrutineer as trustees) and opens it. settings
+// returning officer and scrutineer as trustees, the officer's share file
+// kept in s.shareFiles, the scrutineer's sealed with the passphrase
+// "correct horse battery") and opens it. settings
 // adds fields to the set-up form, e.g. allow_change. It returns the
 // election's address and the ballot's field names, one per candidate.
 func openElectionThroughPages(t *testing.T, s *site, title string, settings url.Values) (string, []string) {
@@ -33,7 +35,12 @@ func openElectionThroughPages(t *testing.T, s *site, title string, settings url.
 		"trustees":  {"returning_officer@example.org returning officer\nscrutineer@example.org scrutineer"},
 		"threshold": {"2"},
 	}), http.StatusSeeOther, "key")
-	expect(t, s.do("returning_officer", "POST", base+"/trustee/file", url.Values{}), http.StatusOK, "share file")
+	file := s.do("returning_officer", "POST", base+"/trustee/file", url.Values{})
+	expect(t, file, http.StatusOK, "share file")
+	if s.shareFiles == nil {
+		s.shareFiles = map[string][]byte{}
+	}
+	s.shareFiles[base] = file.Body.Bytes()
 	expect(t, s.do("scrutineer", "POST", base+"/trustee/seal", url.Values{"passphrase": {"correct horse battery"}, "passphrase_again": {"correct horse battery"}}), http.StatusSeeOther, "seal")
 	expect(t, s.do("returning_officer", "POST", base+"/actions/open", url.Values{}), http.StatusSeeOther, "open")
 	var fields []string

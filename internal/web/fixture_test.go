@@ -50,6 +50,9 @@ type site struct {
 	unit      store.Unit        // the officer's unit
 	body      store.Body        // the body secretary's body
 	people    map[string]int64  // role name → person id
+	// shareFiles keeps the returning officer's share file of each election
+	// set up by openElectionThroughPages, by the election's address.
+	shareFiles map[string][]byte
 }
 
 const fixturePassword = "fixture passphrase"

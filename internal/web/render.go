@@ -56,8 +56,10 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		},
 		"unitType":  org.UnitTypeLabel,
 		"roleLabel": func(r string) string { return auth.Role(r).Label() },
-		"add":       func(a, b int) int { return a + b },
-		"list":      func(xs ...string) []string { return xs },
+		// trusteeRole names a trustee's role inside a sentence.
+		"trusteeRole": func(r string) string { return strings.ToLower(auth.Role(r).Label()) },
+		"add":         func(a, b int) int { return a + b },
+		"list":        func(xs ...string) []string { return xs },
 		"when": func(on bool, v any) any {
 			if on {
 				return v
