@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"quorum/internal/loadtest"
 	"quorum/internal/mail"
 	"quorum/internal/store"
+	"quorum/internal/testkit"
 )
 
 // crashChildEnv carries a child's command line (fields separated by 0x1f).
@@ -25,13 +25,18 @@ const crashChildEnv = "QUORUM_CRASH_CHILD"
 // voters cast at once, kills the server with SIGKILL mid-way, and then
 // checks the database: every ballot whose receipt was acknowledged is
 // stored, and nobody is marked as having voted without a stored ballot.
+// It runs on SQLite and, when configured, on PostgreSQL.
 func TestCastingSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the crash test starts a server; skipped with -short")
 	}
+	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(engine), func(t *testing.T) { crashWhileCasting(t, testkit.URL(t, engine)) })
+	}
+}
+
+func crashWhileCasting(t *testing.T, url string) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "crash.db")
-	url := "sqlite:" + path
 	db, err := store.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -77,8 +82,9 @@ func TestCastingSurvivesSIGKILL(t *testing.T) {
 
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan loadtest.Result)
-	go func() { done <- loadtest.RunVote(runCtx, base, f, 200) }()
-	// Kill the server once some ballots are in, while others are in flight.
+	// Voters arrive 1,000 a second, so that whatever the machine's speed
+	// the kill comes about half-way through, with casts in flight.
+	go func() { done <- loadtest.RunVoteAt(runCtx, base, f, 200, 1000) }()
 	time.Sleep(1500 * time.Millisecond)
 	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
