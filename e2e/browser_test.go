@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"quorum/internal/store"
+	"quorum/internal/testkit"
 )
 
 var binary string // the quorum binary built for these tests
@@ -37,9 +40,17 @@ func TestMain(m *testing.M) {
 		fmt.Println("build quorum:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := testkit.Run(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// onEachEngine runs a browser test against a demo on SQLite and, when
+// QUORUM_TEST_POSTGRES names a server, on a fresh PostgreSQL schema; fn
+// gets the demo's flags that choose the database.
+func onEachEngine(t *testing.T, fn func(t *testing.T, engine []string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, nil) })
+	t.Run("postgres", func(t *testing.T) { fn(t, []string{"--database-url", testkit.URL(t, store.Postgres)}) })
 }
 
 // demoServer runs `quorum demo` (with any extra flags) on a free port and

@@ -19,8 +19,12 @@ import (
 // arrives at a real SMTP server, its one-click unsubscribe works, and the
 // next report is not sent to the reader.
 func TestReportToSubscriberAndOneClickUnsubscribe(t *testing.T) {
+	onEachEngine(t, testReportToSubscriberAndOneClickUnsubscribe)
+}
+
+func testReportToSubscriberAndOneClickUnsubscribe(t *testing.T, engine []string) {
 	smtp := testkit.StartSMTP(t)
-	base, banner := demoServer(t, "--smtp-url", smtp.URL()+"?tls=none", "--mail-from", "Demo Party <news@party.example>")
+	base, banner := demoServer(t, append(engine, "--smtp-url", smtp.URL()+"?tls=none", "--mail-from", "Demo Party <news@party.example>")...)
 	m := regexp.MustCompile(`Representative \(local government\)\s+(\S+@\S+)`).FindStringSubmatch(banner)
 	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
 	if m == nil || pw == nil {

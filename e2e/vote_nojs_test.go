@@ -13,7 +13,11 @@ import (
 // script switched off: a member numbers the boxes of the ballot paper, and
 // the returning officer closes the ballot and declares the result.
 func TestVotingAndDeclaringWithoutJavaScript(t *testing.T) {
-	base, banner := demoServer(t)
+	onEachEngine(t, testVotingAndDeclaringWithoutJavaScript)
+}
+
+func testVotingAndDeclaringWithoutJavaScript(t *testing.T, engine []string) {
+	base, banner := demoServer(t, engine...)
 	login := func(role string) string {
 		m := regexp.MustCompile(role + `\s+(\S+@\S+)`).FindStringSubmatch(banner)
 		if m == nil {

@@ -12,8 +12,10 @@ import (
 // candidates with the buttons of the enhanced ballot paper, checks the
 // review, confirms and is shown a tracker; then visits the declared
 // by-election's result and bulletin board.
-func TestMemberVotesInTheDemo(t *testing.T) {
-	base, banner := demoServer(t)
+func TestMemberVotesInTheDemo(t *testing.T) { onEachEngine(t, testMemberVotesInTheDemo) }
+
+func testMemberVotesInTheDemo(t *testing.T, engine []string) {
+	base, banner := demoServer(t, engine...)
 	m := regexp.MustCompile(`Member\s+(\S+@\S+)`).FindStringSubmatch(banner)
 	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
 	if m == nil || pw == nil {

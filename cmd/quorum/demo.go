@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -22,7 +23,8 @@ const demoUsage = `
 Usage: quorum demo [flags]
 
 Creates a fresh SQLite database (in a temporary folder that is removed on
-exit, or at --db PATH, which must not exist yet), fills it with a generated
+exit, or at --db PATH, which must not exist yet) or uses the empty database
+that --database-url names (PostgreSQL too), fills it with a generated
 party of about 20,000 members, its branches, council groups, affiliates and
 national executive, creates a log-in for each role, prints them and serves
 the site until Ctrl-C.
@@ -53,8 +55,17 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
+	// Only a --database-url given here is used, never QUORUM_DATABASE_URL
+	// from the environment: the demo must not fill a real site's database.
+	urlGiven := false
+	fs.Visit(func(f *flag.Flag) { urlGiven = urlGiven || f.Name == "database-url" })
 	path := *dbPath
-	if path == "" {
+	switch {
+	case urlGiven && path != "":
+		fmt.Fprintln(stderr, "quorum: give the demo either --db or --database-url, not both")
+		return exitUsage
+	case urlGiven:
+	case path == "":
 		dir, err := os.MkdirTemp("", "quorum-demo-")
 		if err != nil {
 			fmt.Fprintf(stderr, "quorum: %v\n", err)
@@ -62,11 +73,15 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		defer os.RemoveAll(dir)
 		path = filepath.Join(dir, "demo.db")
-	} else if _, err := os.Stat(path); err == nil {
-		fmt.Fprintf(stderr, "quorum: %s already exists; the demo needs a new file (or leave out --db)\n", path)
-		return exitUsage
+	default:
+		if _, err := os.Stat(path); err == nil {
+			fmt.Fprintf(stderr, "quorum: %s already exists; the demo needs a new file (or leave out --db)\n", path)
+			return exitUsage
+		}
 	}
-	cfg.DatabaseURL = "sqlite:" + path
+	if !urlGiven {
+		cfg.DatabaseURL = "sqlite:" + path
+	}
 	// Listen first, so that with --listen 127.0.0.1:0 the links in e-mails
 	// carry the port actually chosen.
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -83,6 +98,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer db.Close()
+	if full, err := db.HoldsPeople(ctx); err != nil || full {
+		fmt.Fprintln(stderr, "quorum: the demo needs an empty database; this one already holds people")
+		return exitUsage
+	}
 
 	log := newLogger(cfg.LogLevel, stderr)
 	a, err := newApp(cfg, db, log, true)
@@ -100,7 +119,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, l := range logins {
 		fmt.Fprintf(stdout, "  %-34s %s\n", l.Role, l.Email)
 	}
-	fmt.Fprintf(stdout, "\nAdministrator, returning officer and scrutineer use two-factor sign-in;\nthe demo shows their code on the sign-in page (key %s).\nDatabase: %s\nPress Ctrl-C to stop.\n", demoTOTPSecret, path)
+	fmt.Fprintf(stdout, "\nAdministrator, returning officer and scrutineer use two-factor sign-in;\nthe demo shows their code on the sign-in page (key %s).\nDatabase: %s\nPress Ctrl-C to stop.\n", demoTOTPSecret, db.Describe())
 	return a.serve(ctx, ln, stderr)
 }
 

@@ -424,6 +424,15 @@ func one(err error) error { return mapErr(err) }
 // URL returns the URL the database was opened with.
 func (db *DB) URL() string { return db.url }
 
+// Describe returns the database's URL for people to read: a SQLite file's
+// path, or a PostgreSQL URL without its password.
+func (db *DB) Describe() string {
+	if db.Engine == SQLite {
+		return strings.TrimPrefix(db.url, "sqlite:")
+	}
+	return redact(db.url)
+}
+
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
 

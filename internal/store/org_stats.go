@@ -101,3 +101,11 @@ func (db *DB) ActiveMembers(ctx context.Context, unitID int64, on time.Time) (in
 	err := db.QueryRow(ctx, q, args...).Scan(&n)
 	return n, err
 }
+
+// HoldsPeople reports whether anyone has been recorded yet: a database
+// without people is new, and may be filled with demonstration data.
+func (db *DB) HoldsPeople(ctx context.Context) (bool, error) {
+	var any bool
+	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM people)`).Scan(&any)
+	return any, err
+}

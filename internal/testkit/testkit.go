@@ -33,7 +33,11 @@ var (
 
 // Main wraps testing.M so that the package's PostgreSQL database is
 // dropped when its tests end. Use it from TestMain.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run runs the tests as Main does and returns their exit code, for a
+// TestMain that has more to clean up.
+func Run(m *testing.M) int {
 	code := m.Run()
 	if pgDBName != "" {
 		if db, err := sql.Open("pgx", pgAdmin); err == nil {
@@ -41,7 +45,7 @@ func Main(m *testing.M) {
 			db.Close()
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // Engines runs fn once per available engine, each as a subtest with a fresh,
