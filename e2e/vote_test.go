@@ -66,6 +66,28 @@ func testMemberVotesInTheDemo(t *testing.T, engine []string) {
 	if err != nil || len(order) != 3 || order[0] != first || order[1] != names[1] || order[2] != names[0] {
 		t.Fatalf("ranked order %q, want %q, %q, %q", order, first, names[1], names[0])
 	}
+	// Drag the last ranked name onto the first: it becomes the first choice.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const ranked = document.querySelectorAll(".ballot-row.is-ranked");
+		const from = ranked[ranked.length - 1], to = ranked[0], dt = new DataTransfer();
+		from.dispatchEvent(new DragEvent("dragstart", {dataTransfer: dt, bubbles: true}));
+		to.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		to.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		from.dispatchEvent(new DragEvent("dragend", {dataTransfer: dt, bubbles: true}));
+		return true;
+	})()`)); err != nil {
+		t.Fatalf("drag: %v", err)
+	}
+	// With the keyboard alone: focus the new first choice's "Move down" and press Enter.
+	must("move down with the keyboard", chromedp.Focus(chromedp.CSS(`.ballot-row.is-ranked:first-child .rank-down`)), chromedp.KeyEvent("\r"))
+	order, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".ballot-row.is-ranked .ballot-name")).map(n => n.textContent)`))
+	if err != nil || len(order) != 3 || order[0] != first || order[1] != names[0] || order[2] != names[1] {
+		t.Fatalf("after the drag and the key, the order is %q, want %q, %q, %q", order, first, names[0], names[1])
+	}
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.getAttribute("aria-label") || ""`))
+	if err != nil || focused != "Move down: "+names[0] {
+		t.Fatalf("after moving with the keyboard the focus is on %q, want it to stay on the moved name's button", focused)
+	}
 	must("check the vote", chromedp.Submit(chromedp.CSS(".ballot button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("ol.review")))
 	review, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("ol.review li")).map(n => n.textContent)`))
 	if err != nil || strings.Join(review, "|") != strings.Join(order, "|") {
