@@ -179,10 +179,11 @@ func loadDemo(ctx context.Context, db *store.DB, a *app, seed int64, today time.
 	if err != nil {
 		return nil, err
 	}
-	if err := loadDemoElections(ctx, db, a.demoElections, a.demoNominations, sum, seed, today); err != nil {
+	openElection, err := loadDemoElections(ctx, db, a.demoElections, a.demoNominations, sum, seed, today)
+	if err != nil {
 		return nil, fmt.Errorf("demo elections: %w", err)
 	}
-	if _, err := report.LoadDemo(ctx, a.reports, report.DemoOptions{BodyID: sum.NECID, Featured: sum.NECSeatHolder.ID, Today: today, Seed: seed}); err != nil {
+	if _, err := report.LoadDemo(ctx, a.reports, report.DemoOptions{BodyID: sum.NECID, Featured: sum.NECSeatHolder.ID, Today: today, Seed: seed, Election: openElection}); err != nil {
 		return nil, fmt.Errorf("demo reports: %w", err)
 	}
 	return logins, nil

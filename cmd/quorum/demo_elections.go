@@ -17,18 +17,19 @@ import (
 // loadDemoElections gives the demo two elections of its executive: a
 // by-election of the local government section already counted and
 // declared, with its bulletin board, and the members' section ballot open
-// for voting. Both keep their trustees' shares on the server (demo only,
-// and their pages say so) so that they can close and count by themselves.
+// for voting, whose id it returns for its hustings. Both keep their
+// trustees' shares on the server (demo only, and their pages say so) so
+// that they can close and count by themselves.
 //
 // newService gives an election service on a clock of the caller's: the
 // by-election is run on a clock set months back, so its timetable, audit
 // entries and result carry the dates it would have had.
 func loadDemoElections(ctx context.Context, db *store.DB, newService func(clock func() time.Time) *election.Service,
-	newNominations func(*election.Service) *nomination.Service, sum *demo.Summary, seed int64, now time.Time) error {
+	newNominations func(*election.Service) *nomination.Service, sum *demo.Summary, seed int64, now time.Time) (int64, error) {
 	ro := &auth.Principal{PersonID: sum.ReturningOfficer.ID, SecondFactor: true, TOTPEnabled: true, Grants: []store.Grant{{Role: string(auth.RoleReturningOfficer)}}}
 	sections, err := db.SectionsOf(ctx, sum.NECID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	section := func(prefix string) store.Section {
 		for _, s := range sections {
@@ -57,10 +58,10 @@ func loadDemoElections(ctx context.Context, db *store.DB, newService func(clock 
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("by-election: %w", err)
+		return 0, fmt.Errorf("by-election: %w", err)
 	}
 	if err := svc.SetRules(ctx, ro, past.ID, []election.Rule{{Kind: election.RuleOffice, Office: "councillor"}}); err != nil {
-		return fmt.Errorf("by-election rules: %w", err)
+		return 0, fmt.Errorf("by-election rules: %w", err)
 	}
 	// Its candidates came through a nomination period in which council
 	// groups nominated; the period was closed and handed to the ballot. The
@@ -72,34 +73,34 @@ func loadDemoElections(ctx context.Context, db *store.DB, newService func(clock 
 		Description: "Councillors elect the two local government representatives on the National Executive Committee, at least one of them a woman, from candidates nominated by council groups.",
 	})
 	if err != nil {
-		return fmt.Errorf("next local government election: %w", err)
+		return 0, fmt.Errorf("next local government election: %w", err)
 	}
 	if err := nomination.LoadDemo(ctx, db, newNominations(svc), nomination.DemoInput{
 		RO: ro, PastElectionID: past.ID, PastOpens: now.AddDate(0, -5, -16), OpenElectionID: next.ID, Now: now,
 	}); err != nil {
-		return fmt.Errorf("demo nominations: %w", err)
+		return 0, fmt.Errorf("demo nominations: %w", err)
 	}
 	var cands []int64
 	pastCands, err := svc.Candidates(ctx, past.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for _, c := range pastCands {
 		cands = append(cands, c.ID)
 	}
 	if len(cands) < 2 {
-		return fmt.Errorf("the by-election's nominations gave %d candidates", len(cands))
+		return 0, fmt.Errorf("the by-election's nominations gave %d candidates", len(cands))
 	}
 	if err := svc.SetUpKey(ctx, ro, past.ID, election.KeyInput{Threshold: 2, Trustees: trustees, KeepSharesForDemo: true}); err != nil {
-		return fmt.Errorf("by-election key: %w", err)
+		return 0, fmt.Errorf("by-election key: %w", err)
 	}
 	clock = now.AddDate(0, -5, -7).Add(time.Minute)
 	if err := svc.Open(ctx, ro, past.ID); err != nil {
-		return fmt.Errorf("open the by-election: %w", err)
+		return 0, fmt.Errorf("open the by-election: %w", err)
 	}
 	voters, _, err := svc.Roll(ctx, ro, past.ID, "", store.Page{Size: 500})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for i, v := range voters {
 		if i%10 < 3 { // about seven in ten vote
@@ -107,16 +108,16 @@ func loadDemoElections(ctx context.Context, db *store.DB, newService func(clock 
 		}
 		ranking := demoRanking(rng, cands)
 		if _, err := svc.Cast(ctx, &auth.Principal{PersonID: v.PersonID}, past.ID, ranking); err != nil {
-			return fmt.Errorf("demo vote: %w", err)
+			return 0, fmt.Errorf("demo vote: %w", err)
 		}
 	}
 	clock = now.AddDate(0, -5, 0)
 	if err := svc.Close(ctx, ro, past.ID); err != nil {
-		return fmt.Errorf("close the by-election: %w", err)
+		return 0, fmt.Errorf("close the by-election: %w", err)
 	}
 	clock = now.AddDate(0, -5, 1)
 	if err := svc.Declare(ctx, ro, past.ID); err != nil {
-		return fmt.Errorf("declare the by-election: %w", err)
+		return 0, fmt.Errorf("declare the by-election: %w", err)
 	}
 
 	// The members' section ballot, open now.
@@ -133,28 +134,28 @@ func loadDemoElections(ctx context.Context, db *store.DB, newService func(clock 
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("members' section: %w", err)
+		return 0, fmt.Errorf("members' section: %w", err)
 	}
 	if err := svc.SetRules(ctx, ro, open.ID, []election.Rule{{Kind: election.RuleMembers, UnitTypes: []string{"branch"}}}); err != nil {
-		return fmt.Errorf("members' section rules: %w", err)
+		return 0, fmt.Errorf("members' section rules: %w", err)
 	}
 	if _, err := demoCandidates(ctx, db, svc, ro, open.ID, rng, 14); err != nil {
-		return err
+		return 0, err
 	}
 	if err := svc.SetUpKey(ctx, ro, open.ID, election.KeyInput{Threshold: 2, Trustees: trustees, KeepSharesForDemo: true}); err != nil {
-		return fmt.Errorf("members' section key: %w", err)
+		return 0, fmt.Errorf("members' section key: %w", err)
 	}
 	if err := svc.Open(ctx, ro, open.ID); err != nil {
-		return fmt.Errorf("open the members' section: %w", err)
+		return 0, fmt.Errorf("open the members' section: %w", err)
 	}
 	// Some members have voted already, so turnout has something to show.
 	voters, _, err = svc.Roll(ctx, ro, open.ID, "", store.Page{Number: 1 + rng.IntN(30), Size: 200})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	openCands, err := svc.Candidates(ctx, open.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var openIDs []int64
 	for _, c := range openCands {
@@ -165,10 +166,10 @@ func loadDemoElections(ctx context.Context, db *store.DB, newService func(clock 
 			continue // the demo's member log-in can still vote
 		}
 		if _, err := svc.Cast(ctx, &auth.Principal{PersonID: v.PersonID}, open.ID, demoRanking(rng, openIDs)); err != nil {
-			return fmt.Errorf("demo vote: %w", err)
+			return 0, fmt.Errorf("demo vote: %w", err)
 		}
 	}
-	return nil
+	return open.ID, nil
 }
 
 // demoCandidates puts n members on the ballot, half of them women, with short statements.

@@ -23,6 +23,9 @@ type DemoOptions struct {
 	Seed     int64
 	// Subscribers is how many e-mail subscribers to invent (default 400).
 	Subscribers int
+	// Election is the election whose hustings the demo holds, open for
+	// voting until a day after them at least (0: hustings of no election).
+	Election int64
 }
 
 // DemoSummary says what LoadDemo added.
@@ -65,7 +68,7 @@ var demoSections = map[string][]string{
 		"The policy programme for the year was agreed: consultations on housing, on the economy and on public services, each with a stage where branches and affiliates can send amendments. I asked that the consultation documents be short and in plain English, and that was agreed.",
 	},
 	"elections": {
-		"The committee agreed the timetable for selecting candidates in the target seats and the rules for the by-election to the vacant seat in the members' section. Nominations open next month; the returning officer will publish the timetable on the website.",
+		"The committee agreed the timetable for selecting candidates in the target seats and the rules for the by-election to the vacant local government seat. Nominations open next month; the returning officer will publish the timetable on the website.",
 	},
 	"disputes": {
 		"The disputes panel reported on the cases heard since the last meeting. I cannot report on individual cases, which are confidential, but the panel has cut the average time from complaint to hearing and will publish anonymised figures each quarter.",
@@ -333,8 +336,8 @@ func demoEvents(ctx context.Context, s *Service, tx *store.Tx, r *rand.Rand, o D
 		return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, Zone).UTC()
 	}
 	events := []store.Event{
-		{Kind: "hustings", Title: "Hustings: members' section by-election", Description: "Meet the candidates for the vacant seat in the members' section. Each candidate speaks for five minutes, then takes questions from the floor and from members online.",
-			Place: "Friends Meeting House, Manchester", OnlineURL: "https://meet.example.org/hustings", StartsAt: day(21, 18, 30), EndsAt: day(21, 20, 30), Capacity: 120, BodyID: o.BodyID},
+		{Kind: HustingsKind, Title: "Hustings: members' section election", Description: "Meet the candidates for the nine members' section seats on the National Executive Committee. Each candidate speaks for three minutes, then takes questions from the floor and from members online. Voting is open: you can vote before the hustings or after it, until the ballot closes.",
+			Place: "Friends Meeting House, Manchester", OnlineURL: "https://meet.example.org/hustings", StartsAt: day(7, 18, 30), EndsAt: day(7, 20, 30), Capacity: 120, BodyID: o.BodyID, ElectionID: o.Election},
 		{Kind: "training", Title: "Training: running a branch meeting online", Description: "A practical session for branch officers: notice, quorum, votes and minutes when the meeting is online.",
 			OnlineURL: "https://meet.example.org/training", StartsAt: day(10, 19, 0), EndsAt: day(10, 20, 30), Capacity: 25},
 		{Kind: "action_day", Title: "National action day on local services", Description: "Campaign sessions in every region. Bring a friend; leaflets and boards are provided.",

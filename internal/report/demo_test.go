@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +18,16 @@ func TestLoadDemo(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		sum, err := report.LoadDemo(e.ctx, e.svc, report.DemoOptions{BodyID: e.body.ID, Featured: e.rep.PersonID, Today: e.clock.Now(), Seed: 7, Subscribers: 50})
+		var ballot int64
+		err := db.InTx(e.ctx, func(tx *store.Tx) error {
+			var err error
+			ballot, err = tx.CreateElection(e.ctx, store.Election{Title: "Members' section", Slug: "members-section", Seats: 9, Method: "scottish-stv", Status: store.ElectionOpen, CreatedAt: e.clock.Now()})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := report.LoadDemo(e.ctx, e.svc, report.DemoOptions{BodyID: e.body.ID, Featured: e.rep.PersonID, Today: e.clock.Now(), Seed: 7, Subscribers: 50, Election: ballot})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,8 +58,17 @@ func TestLoadDemo(t *testing.T) {
 			t.Errorf("subscribers: %v", counts)
 		}
 		es, _ := e.svc.Events(e.ctx, e.clock.Now(), 0)
-		if len(es) != 3 || es[0].Waiting == 0 {
+		waiting := 0
+		for _, ev := range es {
+			waiting += ev.Waiting
+		}
+		if len(es) != 3 || waiting == 0 {
 			t.Errorf("events: %+v", es)
+		}
+		// The hustings belong to the election they name.
+		hs, err := e.svc.HustingsOf(e.ctx, ballot)
+		if err != nil || len(hs) != 1 || hs[0].Kind != report.HustingsKind || !strings.Contains(hs[0].Title, "members' section election") {
+			t.Errorf("the demo election's hustings: %+v %v", hs, err)
 		}
 		pg, _ := e.svc.MeetingPage(e.ctx, e.rep, reports[0].MeetingID)
 		if len(pg.Agenda) == 0 || pg.MinutesHTML == "" || len(pg.Attendance) == 0 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,9 +16,12 @@ import (
 	"quorum/internal/store"
 )
 
+// HustingsKind is the kind of event that may belong to an election.
+const HustingsKind = "hustings"
+
 // EventKinds are the kinds of event, with their labels.
 var EventKinds = []struct{ Key, Label string }{
-	{"hustings", "Hustings"},
+	{HustingsKind, "Hustings"},
 	{"training", "Training session"},
 	{"action_day", "Action day"},
 	{"conference", "Conference"},
@@ -49,6 +53,7 @@ type EventInput struct {
 	Start, End  string // HH:MM
 	Capacity    int
 	Cancelled   bool
+	ElectionID  int64 // hustings only; 0: none
 }
 
 // Zone is the time zone events are entered and shown in.
@@ -116,6 +121,40 @@ func (in EventInput) validate() (start, end time.Time, fe FieldErrors) {
 	return start.UTC(), end.UTC(), fe
 }
 
+// electionReader reads an election, in a transaction or not.
+type electionReader interface {
+	ElectionByID(ctx context.Context, id int64) (store.Election, error)
+}
+
+// checkElection adds to fe what is wrong with the election chosen for an
+// event. current is the election the event already belongs to: it stays
+// allowed after its result is declared, so that the form still saves.
+func checkElection(ctx context.Context, db electionReader, in EventInput, current int64, fe FieldErrors) error {
+	if in.ElectionID == 0 {
+		return nil
+	}
+	if in.ElectionID < 0 {
+		fe["election"] = "Choose an election from the list"
+		return nil
+	}
+	if in.Kind != HustingsKind {
+		fe["election"] = "Only hustings belong to an election: choose the kind Hustings, or no election"
+		return nil
+	}
+	el, err := db.ElectionByID(ctx, in.ElectionID)
+	if errors.Is(err, store.ErrNotFound) {
+		fe["election"] = "There is no such election: choose one from the list"
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if el.Status == store.ElectionDeclared && el.ID != current {
+		fe["election"] = "The result of that election is already declared: choose an election still to come"
+	}
+	return nil
+}
+
 // EventReminderKind is the job that reminds those booked the day before.
 const EventReminderKind = "report.event-reminder"
 
@@ -147,12 +186,16 @@ func (s *Service) CreateEvent(ctx context.Context, p *auth.Principal, in EventIn
 	}
 	in.normalise()
 	start, end, fe := in.validate()
+	if err := checkElection(ctx, s.DB, in, 0, fe); err != nil {
+		return store.Event{}, err
+	}
 	if err := orNil(fe); err != nil {
 		return store.Event{}, err
 	}
 	now := s.now()
 	e := store.Event{Slug: in.Slug, BodyID: in.BodyID, Kind: in.Kind, Title: in.Title, Description: in.Description, Place: in.Place,
-		OnlineURL: in.OnlineURL, StartsAt: start, EndsAt: end, Capacity: in.Capacity, Cancelled: in.Cancelled, CreatedBy: p.PersonID, CreatedAt: now, UpdatedAt: now}
+		OnlineURL: in.OnlineURL, StartsAt: start, EndsAt: end, Capacity: in.Capacity, Cancelled: in.Cancelled, ElectionID: in.ElectionID,
+		CreatedBy: p.PersonID, CreatedAt: now, UpdatedAt: now}
 	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		e.ID, err = tx.CreateEvent(ctx, e)
@@ -165,7 +208,7 @@ func (s *Service) CreateEvent(ctx context.Context, p *auth.Principal, in EventIn
 		if err := s.scheduleReminder(ctx, tx, e); err != nil {
 			return err
 		}
-		return audit(ctx, tx, p, "event.create", "event", e.ID, "", fmt.Sprintf("title=%q starts=%s capacity=%d", e.Title, e.StartsAt.Format(time.RFC3339), e.Capacity))
+		return audit(ctx, tx, p, "event.create", "event", e.ID, "", fmt.Sprintf("title=%q starts=%s capacity=%d election=%d", e.Title, e.StartsAt.Format(time.RFC3339), e.Capacity, e.ElectionID))
 	})
 	return e, err
 }
@@ -189,12 +232,15 @@ func (s *Service) UpdateEvent(ctx context.Context, p *auth.Principal, id int64, 
 			}
 		}
 		start, end, fe := in.validate()
+		if err := checkElection(ctx, tx, in, e.ElectionID, fe); err != nil {
+			return err
+		}
 		if err := orNil(fe); err != nil {
 			return err
 		}
-		old := fmt.Sprintf("title=%q starts=%s capacity=%d cancelled=%v", e.Title, e.StartsAt.Format(time.RFC3339), e.Capacity, e.Cancelled)
+		old := fmt.Sprintf("title=%q starts=%s capacity=%d cancelled=%v election=%d", e.Title, e.StartsAt.Format(time.RFC3339), e.Capacity, e.Cancelled, e.ElectionID)
 		e.Slug, e.BodyID, e.Kind, e.Title, e.Description, e.Place, e.OnlineURL = in.Slug, in.BodyID, in.Kind, in.Title, in.Description, in.Place, in.OnlineURL
-		e.StartsAt, e.EndsAt, e.Capacity, e.Cancelled, e.UpdatedAt = start, end, in.Capacity, in.Cancelled, s.now()
+		e.StartsAt, e.EndsAt, e.Capacity, e.Cancelled, e.ElectionID, e.UpdatedAt = start, end, in.Capacity, in.Cancelled, in.ElectionID, s.now()
 		err = tx.UpdateEvent(ctx, e)
 		if errors.Is(err, store.ErrConflict) {
 			return FieldErrors{"slug": "Another event already uses this web address"}
@@ -208,7 +254,7 @@ func (s *Service) UpdateEvent(ctx context.Context, p *auth.Principal, id int64, 
 		if err := s.scheduleReminder(ctx, tx, e); err != nil {
 			return err
 		}
-		return audit(ctx, tx, p, "event.update", "event", e.ID, old, fmt.Sprintf("title=%q starts=%s capacity=%d cancelled=%v", e.Title, e.StartsAt.Format(time.RFC3339), e.Capacity, e.Cancelled))
+		return audit(ctx, tx, p, "event.update", "event", e.ID, old, fmt.Sprintf("title=%q starts=%s capacity=%d cancelled=%v election=%d", e.Title, e.StartsAt.Format(time.RFC3339), e.Capacity, e.Cancelled, e.ElectionID))
 	})
 	return e, err
 }
@@ -425,6 +471,8 @@ type EventPage struct {
 	Full      bool
 	CanManage bool
 	Signups   []store.Signup // for those who manage it
+	// ShowElection: the event belongs to an election the viewer may see.
+	ShowElection bool
 }
 
 // EventPage reads an event; its sign-ups only for those who manage it.
@@ -433,11 +481,69 @@ func (s *Service) EventPage(ctx context.Context, p *auth.Principal, slug string)
 	if err != nil {
 		return EventPage{}, err
 	}
-	pg := EventPage{Event: e, Full: e.Capacity > 0 && e.Booked >= e.Capacity, CanManage: p.Can(auth.ManageEvents, auth.Target{BodyID: e.BodyID})}
+	pg := EventPage{Event: e, Full: e.Capacity > 0 && e.Booked >= e.Capacity, CanManage: p.Can(auth.ManageEvents, auth.Target{BodyID: e.BodyID}),
+		ShowElection: e.ElectionID != 0 && mayViewElection(p, e.ElectionStatus)}
 	if pg.CanManage {
 		pg.Signups, err = s.DB.SignupsOf(ctx, e.ID)
 	}
 	return pg, err
+}
+
+// mayViewElection follows the election pages: an election in draft is
+// shown only to the returning officer and the scrutineer.
+func mayViewElection(p *auth.Principal, status string) bool {
+	return status != store.ElectionDraft || p.Can(auth.RunElections, auth.Target{}) || p.Can(auth.ScrutiniseVoting, auth.Target{})
+}
+
+// HustingsOf lists the events of an election in date order, those over
+// and those cancelled included: the election's page says which they are.
+func (s *Service) HustingsOf(ctx context.Context, electionID int64) ([]store.Event, error) {
+	return s.DB.Events(ctx, store.EventFilter{ElectionID: electionID})
+}
+
+// EventElectionChoices lists the elections an event may be linked to:
+// those whose result is not declared yet, drafts included (hustings are
+// often arranged while an election is being set up), and the event's own
+// election, current, whatever its stage. Only those who manage events may
+// see the list, since it names elections still in draft.
+func (s *Service) EventElectionChoices(ctx context.Context, p *auth.Principal, current int64) ([]store.Election, error) {
+	if !managesSomeEvents(p) {
+		return nil, p.Require(auth.ManageEvents, auth.Target{})
+	}
+	var open []string
+	for _, st := range store.ElectionStatuses {
+		if st != store.ElectionDeclared {
+			open = append(open, st)
+		}
+	}
+	es, _, err := s.DB.Elections(ctx, store.ElectionFilter{Statuses: open, Page: store.Page{Size: 500}})
+	if err != nil {
+		return nil, err
+	}
+	if current != 0 && !slices.ContainsFunc(es, func(e store.Election) bool { return e.ID == current }) {
+		el, err := s.DB.ElectionByID(ctx, current)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil {
+			es = append(es, el)
+		}
+	}
+	return es, nil
+}
+
+// managesSomeEvents reports whether p may manage events of the whole
+// organisation or of some body.
+func managesSomeEvents(p *auth.Principal) bool {
+	if p.Can(auth.ManageEvents, auth.Target{}) {
+		return true
+	}
+	for _, g := range p.Grants {
+		if g.BodyID != 0 && p.Can(auth.ManageEvents, auth.Target{BodyID: g.BodyID}) {
+			return true
+		}
+	}
+	return false
 }
 
 // Events lists events from a time on (zero: all).
@@ -457,7 +563,7 @@ func (s *Service) EventForEdit(ctx context.Context, p *auth.Principal, slug stri
 	start, end := e.StartsAt.In(Zone), e.EndsAt.In(Zone)
 	return e, EventInput{Title: e.Title, Slug: e.Slug, Kind: e.Kind, BodyID: e.BodyID, Description: e.Description, Place: e.Place,
 		OnlineURL: e.OnlineURL, Date: start.Format(time.DateOnly), Start: start.Format("15:04"), End: end.Format("15:04"),
-		Capacity: e.Capacity, Cancelled: e.Cancelled}, nil
+		Capacity: e.Capacity, Cancelled: e.Cancelled, ElectionID: e.ElectionID}, nil
 }
 
 // EventDescriptionHTML renders an event's description (Markdown).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -193,6 +194,125 @@ func TestSearchFiltersAndSnippets(t *testing.T) {
 			if _, _, err := e.svc.Search(e.ctx, store.SearchQuery{Text: q}); err != nil {
 				t.Errorf("query %q: %v", q, err)
 			}
+		}
+	})
+}
+
+// TestHustingsBelongToAnElection links hustings to elections through the
+// event form's rules: hustings only, an election that exists, not one
+// whose result is declared (unless the event already belongs to it).
+func TestHustingsBelongToAnElection(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var draft, open, declared int64
+		err := db.InTx(e.ctx, func(tx *store.Tx) error {
+			var err error
+			mk := func(title, status string) int64 {
+				if err != nil {
+					return 0
+				}
+				var id int64
+				id, err = tx.CreateElection(e.ctx, store.Election{Title: title, Slug: report.Slugify(title), Seats: 1, Method: "irv", Status: status, CreatedAt: e.clock.Now()})
+				return id
+			}
+			draft, open, declared = mk("Treasurer", store.ElectionDraft), mk("Members' section", store.ElectionOpen), mk("Chair", store.ElectionDeclared)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := report.EventInput{Title: "Hustings", Kind: report.HustingsKind, BodyID: e.body.ID, Place: "Town Hall", Date: "2026-03-20", Start: "18:30", End: "20:00", ElectionID: open}
+		refused := func(what string, in report.EventInput, want string) {
+			t.Helper()
+			_, err := e.svc.CreateEvent(e.ctx, e.secretary, in)
+			var fe report.FieldErrors
+			if !errors.As(err, &fe) || !strings.Contains(fe["election"], want) {
+				t.Errorf("%s: %v, want an election error saying %q", what, err, want)
+			}
+		}
+		other := in
+		other.Kind, other.Title = "training", "Training"
+		refused("training linked to an election", other, "Only hustings")
+		missing := in
+		missing.ElectionID = declared + 1000
+		refused("an election that does not exist", missing, "no such election")
+		done := in
+		done.ElectionID = declared
+		refused("an election already declared", done, "already declared")
+
+		ev, err := e.svc.CreateEvent(e.ctx, e.secretary, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.ElectionID != open {
+			t.Fatalf("the hustings belongs to election %d, want %d", ev.ElectionID, open)
+		}
+		in.Title, in.Date, in.ElectionID = "Later hustings", "2026-03-27", draft
+		later, err := e.svc.CreateEvent(e.ctx, e.secretary, in)
+		if err != nil {
+			t.Fatalf("hustings of an election in draft: %v", err)
+		}
+		hs, err := e.svc.HustingsOf(e.ctx, open)
+		if err != nil || len(hs) != 1 || hs[0].ID != ev.ID {
+			t.Fatalf("the election's hustings: %v %v", hs, err)
+		}
+
+		// An election in draft is named on the hustings page only to those
+		// who may see it.
+		if pg, _ := e.svc.EventPage(e.ctx, e.anon, ev.Slug); !pg.ShowElection || pg.Event.ElectionSlug != "members-section" {
+			t.Errorf("the public page of the hustings does not name its open election: %+v", pg.Event)
+		}
+		if pg, _ := e.svc.EventPage(e.ctx, e.anon, later.Slug); pg.ShowElection {
+			t.Error("the public page of a hustings names an election still in draft")
+		}
+		ro := &auth.Principal{PersonID: e.admin.PersonID, SecondFactor: true, Grants: []store.Grant{{Role: "returning_officer"}}}
+		if pg, _ := e.svc.EventPage(e.ctx, ro, later.Slug); !pg.ShowElection {
+			t.Error("the returning officer is not shown the draft election of a hustings")
+		}
+
+		// The choices: every election not declared, and the event's own.
+		names := func(p *auth.Principal, current int64) []string {
+			t.Helper()
+			es, err := e.svc.EventElectionChoices(e.ctx, p, current)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, el := range es {
+				out = append(out, el.Title)
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got := names(e.secretary, 0); !slices.Equal(got, []string{"Members' section", "Treasurer"}) {
+			t.Errorf("choices: %v", got)
+		}
+		if got := names(e.secretary, declared); !slices.Equal(got, []string{"Chair", "Members' section", "Treasurer"}) {
+			t.Errorf("choices of an event of a declared election: %v", got)
+		}
+		if _, err := e.svc.EventElectionChoices(e.ctx, e.member, 0); !errors.Is(err, auth.ErrForbidden) {
+			t.Errorf("a member sees the elections in draft: %v", err)
+		}
+
+		// Declared after the hustings was linked: the event still saves; the
+		// link can be cleared.
+		if _, err := db.Exec(e.ctx, `UPDATE elections SET status = ? WHERE id = ?`, store.ElectionDeclared, open); err != nil {
+			t.Fatal(err)
+		}
+		_, edit, err := e.svc.EventForEdit(e.ctx, e.secretary, ev.Slug)
+		if err != nil || edit.ElectionID != open {
+			t.Fatalf("the form of the hustings: election %d, %v", edit.ElectionID, err)
+		}
+		edit.Capacity = 50
+		if _, err := e.svc.UpdateEvent(e.ctx, e.secretary, ev.ID, edit); err != nil {
+			t.Fatalf("a hustings of a declared election no longer saves: %v", err)
+		}
+		edit.ElectionID = 0
+		if ev, err = e.svc.UpdateEvent(e.ctx, e.secretary, ev.ID, edit); err != nil || ev.ElectionID != 0 {
+			t.Fatalf("clearing the election: %d %v", ev.ElectionID, err)
+		}
+		if hs, _ := e.svc.HustingsOf(e.ctx, open); len(hs) != 0 {
+			t.Fatalf("the election still lists %d hustings", len(hs))
 		}
 	})
 }

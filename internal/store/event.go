@@ -23,23 +23,32 @@ type Event struct {
 	CreatedBy   int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// ElectionID links a hustings to its election (0: none).
+	ElectionID int64
 
 	BodyName string
 	BodySlug string
 	Booked   int // filled by reads: sign-ups holding a place
 	Waiting  int
+
+	// The linked election, filled by reads.
+	ElectionTitle  string
+	ElectionSlug   string
+	ElectionStatus string
 }
 
 const eventSelect = `SELECT e.id, e.slug, COALESCE(e.body_id, 0), e.kind, e.title, e.description, e.place, e.online_url, e.starts_at, e.ends_at,
 e.capacity, e.cancelled, COALESCE(e.created_by, 0), e.created_at, e.updated_at, COALESCE(b.name, ''), COALESCE(b.slug, ''),
 (SELECT COUNT(*) FROM event_signups s WHERE s.event_id = e.id AND s.status = 'booked'),
-(SELECT COUNT(*) FROM event_signups s WHERE s.event_id = e.id AND s.status = 'waiting')
-FROM events e LEFT JOIN bodies b ON b.id = e.body_id`
+(SELECT COUNT(*) FROM event_signups s WHERE s.event_id = e.id AND s.status = 'waiting'),
+COALESCE(e.election_id, 0), COALESCE(el.title, ''), COALESCE(el.slug, ''), COALESCE(el.status, '')
+FROM events e LEFT JOIN bodies b ON b.id = e.body_id LEFT JOIN elections el ON el.id = e.election_id`
 
 func scanEvent(s interface{ Scan(...any) error }) (Event, error) {
 	var e Event
 	err := s.Scan(&e.ID, &e.Slug, &e.BodyID, &e.Kind, &e.Title, &e.Description, &e.Place, &e.OnlineURL, &e.StartsAt, &e.EndsAt,
-		&e.Capacity, &e.Cancelled, &e.CreatedBy, &e.CreatedAt, &e.UpdatedAt, &e.BodyName, &e.BodySlug, &e.Booked, &e.Waiting)
+		&e.Capacity, &e.Cancelled, &e.CreatedBy, &e.CreatedAt, &e.UpdatedAt, &e.BodyName, &e.BodySlug, &e.Booked, &e.Waiting,
+		&e.ElectionID, &e.ElectionTitle, &e.ElectionSlug, &e.ElectionStatus)
 	e.StartsAt, e.EndsAt = e.StartsAt.UTC(), e.EndsAt.UTC()
 	e.CreatedAt, e.UpdatedAt = e.CreatedAt.UTC(), e.UpdatedAt.UTC()
 	return e, err
@@ -71,9 +80,10 @@ func (db *DB) EventByID(ctx context.Context, id int64) (Event, error) {
 
 // EventFilter narrows a listing of events.
 type EventFilter struct {
-	From   time.Time // events ending after this (zero: all)
-	BodyID int64
-	Limit  int
+	From       time.Time // events ending after this (zero: all)
+	BodyID     int64
+	ElectionID int64
+	Limit      int
 }
 
 // Events lists events in date order.
@@ -86,6 +96,10 @@ func (db *DB) Events(ctx context.Context, f EventFilter) ([]Event, error) {
 	if f.BodyID != 0 {
 		where += ` AND e.body_id = ?`
 		args = append(args, f.BodyID)
+	}
+	if f.ElectionID != 0 {
+		where += ` AND e.election_id = ?`
+		args = append(args, f.ElectionID)
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
@@ -109,18 +123,18 @@ func (db *DB) Events(ctx context.Context, f EventFilter) ([]Event, error) {
 
 // CreateEvent inserts an event.
 func (tx *Tx) CreateEvent(ctx context.Context, e Event) (int64, error) {
-	return tx.Insert(ctx, `INSERT INTO events (slug, body_id, kind, title, description, place, online_url, starts_at, ends_at, capacity, cancelled, created_by, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	return tx.Insert(ctx, `INSERT INTO events (slug, body_id, kind, title, description, place, online_url, starts_at, ends_at, capacity, cancelled, created_by, created_at, updated_at, election_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Slug, nullID(e.BodyID), e.Kind, e.Title, e.Description, e.Place, e.OnlineURL, jobTime(e.StartsAt), jobTime(e.EndsAt), e.Capacity, e.Cancelled,
-		nullID(e.CreatedBy), jobTime(e.CreatedAt), jobTime(e.UpdatedAt))
+		nullID(e.CreatedBy), jobTime(e.CreatedAt), jobTime(e.UpdatedAt), nullID(e.ElectionID))
 }
 
 // UpdateEvent writes an event's details.
 func (tx *Tx) UpdateEvent(ctx context.Context, e Event) error {
 	return affectOne(tx.Exec(ctx, `UPDATE events SET slug = ?, body_id = ?, kind = ?, title = ?, description = ?, place = ?, online_url = ?, starts_at = ?, ends_at = ?,
-capacity = ?, cancelled = ?, updated_at = ? WHERE id = ?`,
+capacity = ?, cancelled = ?, updated_at = ?, election_id = ? WHERE id = ?`,
 		e.Slug, nullID(e.BodyID), e.Kind, e.Title, e.Description, e.Place, e.OnlineURL, jobTime(e.StartsAt), jobTime(e.EndsAt),
-		e.Capacity, e.Cancelled, jobTime(e.UpdatedAt), e.ID))
+		e.Capacity, e.Cancelled, jobTime(e.UpdatedAt), nullID(e.ElectionID), e.ID))
 }
 
 // Sign-up statuses.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"quorum/internal/election"
@@ -11,6 +12,14 @@ type apiMilestone struct {
 	Key  string     `json:"key"`
 	At   *time.Time `json:"at,omitempty"`
 	Done bool       `json:"done"`
+}
+
+// apiHustings is one hustings of an election.
+type apiHustings struct {
+	Title     string    `json:"title"`
+	Start     time.Time `json:"start"`
+	URL       string    `json:"url"`
+	Cancelled bool      `json:"cancelled"`
 }
 
 type apiElectionSummary struct {
@@ -69,6 +78,16 @@ func (s *Server) apiElection(w http.ResponseWriter, r *http.Request) {
 		cands = append(cands, c.Name)
 	}
 	out["candidates"] = cands
+	hustings, err := s.hustingsOf(r.Context(), e.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	hs := []apiHustings{}
+	for _, h := range hustings {
+		hs = append(hs, apiHustings{Title: h.Title, Start: h.StartsAt, URL: s.absURL("/events/" + url.PathEscape(h.Slug)), Cancelled: h.Cancelled})
+	}
+	out["hustings"] = hs
 	if v.Turnout != nil {
 		out["turnout"] = map[string]int{"electorate": v.Turnout.Electorate, "voted": v.Turnout.Voted}
 	}

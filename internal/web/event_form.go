@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"quorum/internal/auth"
 	"quorum/internal/org"
@@ -21,7 +22,21 @@ func eventInput(r *http.Request) report.EventInput {
 		Title: r.PostForm.Get("title"), Slug: r.PostForm.Get("slug"), Kind: r.PostForm.Get("kind"), BodyID: formInt64(r, "body"),
 		Description: r.PostForm.Get("description"), Place: r.PostForm.Get("place"), OnlineURL: r.PostForm.Get("online_url"),
 		Date: r.PostForm.Get("date"), Start: r.PostForm.Get("start"), End: r.PostForm.Get("end"), Capacity: capacity, Cancelled: formBool(r, "cancelled"),
+		ElectionID: electionChoice(r),
 	}
+}
+
+// electionChoice reads the election chosen for an event: 0 for none, -1
+// for anything that is not an election's id, which the form refuses.
+func electionChoice(r *http.Request) int64 {
+	v := strings.TrimSpace(r.PostForm.Get("election"))
+	if v == "" || v == "0" {
+		return 0
+	}
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+		return id
+	}
+	return -1
 }
 
 func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status int, e *store.Event, in report.EventInput, fe org.FieldErrors) {
@@ -31,6 +46,15 @@ func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	p := principalOf(r)
+	var current int64
+	if e != nil {
+		current = e.ElectionID
+	}
+	elections, err := s.Reports.EventElectionChoices(r.Context(), p, current)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var allowed []store.Body
 	for _, b := range bodies {
 		if p.Can(auth.ManageEvents, auth.Target{BodyID: b.ID}) {
@@ -39,7 +63,7 @@ func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status 
 	}
 	form := url.Values{"title": {in.Title}, "slug": {in.Slug}, "kind": {in.Kind}, "body": {strconv.FormatInt(in.BodyID, 10)},
 		"description": {in.Description}, "place": {in.Place}, "online_url": {in.OnlineURL}, "date": {in.Date}, "start": {in.Start}, "end": {in.End},
-		"capacity": {strconv.Itoa(in.Capacity)}}
+		"capacity": {strconv.Itoa(in.Capacity)}, "election": {strconv.FormatInt(in.ElectionID, 10)}}
 	if in.Cancelled {
 		form.Set("cancelled", "on")
 	}
@@ -49,6 +73,7 @@ func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, status 
 	}
 	s.renderReports(w, r, status, "event_form", &page{Title: title, Form: form, Errors: fe, Data: map[string]any{
 		"Event": e, "Bodies": allowed, "AnyBody": p.Can(auth.ManageEvents, auth.Target{}), "Kinds": report.EventKinds, "Action": action,
+		"Elections": elections,
 	}}, headInfo{})
 }
 
