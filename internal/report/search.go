@@ -85,3 +85,44 @@ func snippet(text string, terms []string, n int) string {
 	}
 	return b.String()
 }
+
+// SearchChoices is what the search form offers to filter by: the years
+// that have documents and who has published reports (once per body they
+// report on), by name.
+type SearchChoices struct {
+	Years   []int
+	Authors []store.SearchAuthor
+}
+
+// SearchChoices reads the years and authors of the documents indexed.
+func (s *Service) SearchChoices(ctx context.Context) (SearchChoices, error) {
+	years, err := s.DB.SearchYears(ctx)
+	if err != nil {
+		return SearchChoices{}, err
+	}
+	authors, err := s.DB.SearchAuthors(ctx)
+	if err != nil {
+		return SearchChoices{}, err
+	}
+	return SearchChoices{Years: years, Authors: authors}, nil
+}
+
+// SearchRepresentative finds the person a search is narrowed to: someone
+// with a representative's page, who holds or held a seat or has published
+// reports. Anyone else is store.ErrNotFound, so that the search does not
+// tell who has an account.
+func (s *Service) SearchRepresentative(ctx context.Context, slug string) (store.Person, error) {
+	p, err := s.DB.PersonBySlug(ctx, slug)
+	if err != nil {
+		return store.Person{}, err
+	}
+	terms, err := s.DB.TermsOf(ctx, p.ID)
+	if err != nil || len(terms) > 0 {
+		return p, err
+	}
+	published, err := s.DB.HasPublishedReports(ctx, p.ID)
+	if err != nil || published {
+		return p, err
+	}
+	return store.Person{}, store.ErrNotFound
+}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"quorum/internal/report"
 	"quorum/internal/store"
@@ -158,13 +157,4 @@ func (s *Server) reportImage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.FormatInt(im.Size, 10))
 	w.Header().Set("Last-Modified", im.CreatedAt.UTC().Format(http.TimeFormat))
 	_, _ = w.Write(im.Content)
-}
-
-// yearsAgo is used by listings to offer recent years.
-func yearsAgo(now time.Time, n int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = now.Year() - i
-	}
-	return out
 }
