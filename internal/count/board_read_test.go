@@ -1,6 +1,7 @@
 package count
 
 import (
+	"encoding/csv"
 	"errors"
 	"os"
 	"reflect"
@@ -127,5 +128,33 @@ func TestReadBoardRefuses(t *testing.T) {
 	stop := errors.New("stop")
 	if _, err := ReadBoard(strings.NewReader(good), func(string, []string) error { return stop }); !errors.Is(err, stop) {
 		t.Fatalf("the callback's error is lost: %v", err)
+	}
+}
+
+// A candidates' attribute file written with EscapeFormula, as a bulletin
+// board offers it, reads back to the names and values as they were.
+func TestAttributesReadBackFromEscapedCells(t *testing.T) {
+	names := []string{"=HYPERLINK(\"x\")", "-Dash", "'Quoted", "Plain"}
+	e, err := NewElection("x", 1, []Candidate{{Name: names[0]}, {Name: names[1]}, {Name: names[2]}, {Name: names[3]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	cw := csv.NewWriter(&sb)
+	cw.Write([]string{"name", EscapeFormula("@group")})
+	for i, n := range names {
+		cw.Write([]string{EscapeFormula(n), EscapeFormula([]string{"+1", "-", "'=", "w"}[i])})
+	}
+	cw.Flush()
+	if !strings.Contains(sb.String(), `"'=HYPERLINK`) || !strings.Contains(sb.String(), "'@group") {
+		t.Fatalf("cells not escaped:\n%s", sb.String())
+	}
+	if err := ReadAttributes(strings.NewReader(sb.String()), e); err != nil {
+		t.Fatalf("%v\n%s", err, sb.String())
+	}
+	for i, want := range []string{"+1", "-", "'=", "w"} {
+		if got := e.Candidates[i].Attributes["@group"]; got != want {
+			t.Errorf("%s: %q, want %q", names[i], got, want)
+		}
 	}
 }
