@@ -23,6 +23,9 @@ func TestCountCommand(t *testing.T) {
 	dir := t.TempDir()
 	small := filepath.Join(dir, "capital.blt")
 	os.WriteFile(small, []byte("4 1\n42 1 2 3 4 0\n26 2 3 4 1 0\n15 3 4 2 1 0\n17 4 3 2 1 0\n0\n\"Memphis\"\n\"Nashville\"\n\"Chattanooga\"\n\"Knoxville\"\n\"Capital\"\n"), 0o644)
+	board := filepath.Join(dir, "capital.download")
+	os.WriteFile(board, []byte(`{"election":"Capital","method":"fptp","seats":1,"seed":"7","quota_rules":[],"candidates":[{"name":"Memphis"},{"name":"Nashville"}],`+
+		`"ballots":[{"tracker":"a","ranking":["Nashville"]},{"tracker":"b","ranking":["Memphis","Nashville"]},{"tracker":"c","ranking":["Nashville"]}]}`), 0o644)
 	csvFile := filepath.Join(dir, "ballots.csv")
 	os.WriteFile(csvFile, []byte("p1,p2\nAnn,Bob\nBob,Ann\nAnn,\n"), 0o644)
 	tests := []struct {
@@ -39,6 +42,13 @@ func TestCountCommand(t *testing.T) {
 		{"svg", []string{"--format", "svg", small}, 0, "<title id=\"count-title\">"},
 		{"csv", []string{csvFile}, 0, "1. Ann"},
 		{"csv to blt", []string{"--format", "blt", csvFile}, 0, "\"Ann\"\n\"Bob\""},
+		{"board by content", []string{board}, 0, "From the file: method fptp, seats 1, seed 7, no quota rule"},
+		{"board counted", []string{board}, 0, "1. Nashville"},
+		{"board without a root", []string{board}, 0, "The file gives no Merkle root"},
+		{"board overridden", []string{"--method", "irv", "--seed", "9", board}, 0, "From the command line: method irv, seed 9."},
+		{"board to blt", []string{"--format", "blt", board}, 0, "2 1\n"},
+		{"blt read as a board", []string{"--input", "json", small}, 2, ""},
+		{"unknown input", []string{"--input", "xml", small}, 2, ""},
 		{"unknown method", []string{"--method", "borda", small}, 2, ""},
 		{"unknown flag", []string{"--bogus", small}, 2, ""},
 		{"no file", nil, 2, ""},

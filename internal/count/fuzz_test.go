@@ -181,3 +181,28 @@ func TestRenderers(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadBoard: the bulletin board reader never panics; what it accepts
+// hands every ballot to the caller and counts under the file's own rules,
+// conserving votes, or is refused by the count with an error.
+func FuzzReadBoard(f *testing.F) {
+	f.Add([]byte(`{"election":"T","method":"scottish-stv","seats":2,"seed":"7","quota_rules":[{"attribute":"g","value":"w","min":1}],` +
+		`"candidates":[{"name":"A","attributes":{"g":"w"}},{"name":"B","withdrawn":true},{"name":"C"}],"merkle_root":"ab","ballot_count":3,` +
+		`"ballots":[{"tracker":"X","ranking":["A","C"]},{"tracker":"Y","ranking":["C"]},{"tracker":"Z","ranking":null}]}`))
+	f.Add([]byte(`{"seats":1,"seed":3,"candidates":[{"name":"A"},{"name":"B"}],"ballots":[{"ranking":["B","A"]}],"extra":{"x":[1,2]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		seen := 0
+		b, err := ReadBoard(bytes.NewReader(data), func(string, []string) error { seen++; return nil })
+		if err != nil {
+			return
+		}
+		if seen != b.Ballots || int64(seen) != b.Election.Ballots.Total() {
+			t.Fatalf("%d ballots handed over, %d read, %d in the box", seen, b.Ballots, b.Election.Ballots.Total())
+		}
+		res, err := Count(b.Election, Options{Method: b.Method, Seed: b.Seed, Rules: b.Rules})
+		if err != nil {
+			return // e.g. more seats than candidates, or rules no winners can meet
+		}
+		checkConservation(t, res)
+	})
+}

@@ -2,11 +2,16 @@ package election
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"quorum/internal/auth"
 	"quorum/internal/ballot"
@@ -26,6 +31,7 @@ type BoardPage struct {
 	MerkleRoot string
 	Total      int
 	Ballots    []BoardBallot
+	Downloads  Downloads
 }
 
 // published loads an election whose ballots p may see: everyone once the
@@ -59,7 +65,7 @@ func (s *Service) Board(ctx context.Context, p *auth.Principal, electionID int64
 	if err != nil {
 		return BoardPage{}, err
 	}
-	bp := BoardPage{Election: e, MerkleRoot: r.MerkleRoot, Total: total}
+	bp := BoardPage{Election: e, MerkleRoot: r.MerkleRoot, Total: total, Downloads: BoardDownloads(e, r.Seed)}
 	for _, b := range rows {
 		bp.Ballots = append(bp.Ballots, boardBallot(b))
 	}
@@ -99,6 +105,104 @@ func (s *Service) WriteBLT(ctx context.Context, p *auth.Principal, electionID in
 		return err
 	}
 	return count.WriteBLT(w, ce)
+}
+
+// Downloads names the bulletin board's files as a browser saves them and
+// gives the `quorum count` command lines that recount each to the
+// published result.
+type Downloads struct {
+	BLT, JSON, Candidates string // file names
+	// NeedsAttributes is true when the .blt's count needs the candidates'
+	// attributes (--attr Candidates): the election has quota rules, which
+	// a .blt file cannot carry.
+	NeedsAttributes bool
+	JSONArgs        []string // the arguments after "quorum count"
+	BLTArgs         []string
+}
+
+// BoardDownloads gives the downloads of a counted election whose lot was
+// drawn with seed (as recorded with the result).
+func BoardDownloads(e store.Election, seed string) Downloads {
+	d := Downloads{BLT: e.Slug + "-ballots.blt", JSON: e.Slug + "-ballots.json", Candidates: e.Slug + "-candidates.csv",
+		NeedsAttributes: len(e.Quotas) > 0}
+	d.JSONArgs = []string{d.JSON}
+	d.BLTArgs = []string{"--method", e.Method, "--seats", fmt.Sprint(e.Seats), "--seed", seed}
+	if d.NeedsAttributes {
+		d.BLTArgs = append(d.BLTArgs, "--attr", d.Candidates)
+		for _, q := range e.Quotas {
+			d.BLTArgs = append(d.BLTArgs, "--quota", fmt.Sprintf("%s=%s:%d", q.Attribute, q.Value, q.Min))
+		}
+	}
+	d.BLTArgs = append(d.BLTArgs, d.BLT)
+	return d
+}
+
+// JSONCommand is the command line that recounts the JSON download.
+func (d Downloads) JSONCommand() string { return commandLine(d.JSONArgs) }
+
+// BLTCommand is the command line that recounts the .blt download.
+func (d Downloads) BLTCommand() string { return commandLine(d.BLTArgs) }
+
+// commandLine writes "quorum count" and args as a POSIX shell reads them.
+func commandLine(args []string) string {
+	var b strings.Builder
+	b.WriteString("quorum count")
+	for _, a := range args {
+		b.WriteByte(' ')
+		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-") == "" {
+			b.WriteString(a)
+			continue
+		}
+		b.WriteString("'" + strings.ReplaceAll(a, "'", `'\''`) + "'")
+	}
+	return b.String()
+}
+
+// CandidatesCSV is the candidates' attributes as `quorum count --attr`
+// reads them: a header "name,ATTRIBUTE,..." (every attribute a candidate
+// has or a quota rule names, in byte order) and a row per candidate in
+// the order of the ballot paper. A cell a spreadsheet would run as a
+// formula is written after an apostrophe, which `quorum count` removes.
+// ErrNotFound when there is no attribute to give.
+func (s *Service) CandidatesCSV(ctx context.Context, p *auth.Principal, electionID int64) ([]byte, error) {
+	e, _, err := s.published(ctx, p, electionID)
+	if err != nil {
+		return nil, err
+	}
+	candidates, err := s.db.CandidatesOf(ctx, electionID)
+	if err != nil {
+		return nil, err
+	}
+	var columns []string
+	for _, q := range e.Quotas {
+		columns = append(columns, q.Attribute)
+	}
+	for _, c := range candidates {
+		for a := range c.Attributes {
+			columns = append(columns, a)
+		}
+	}
+	slices.Sort(columns)
+	columns = slices.Compact(columns)
+	if len(columns) == 0 {
+		return nil, ErrNotFound
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	row := append([]string{"name"}, columns...)
+	for i := range row {
+		row[i] = count.EscapeFormula(row[i])
+	}
+	cw.Write(row)
+	for _, c := range candidates {
+		row = append(row[:0], count.EscapeFormula(c.Name))
+		for _, a := range columns {
+			row = append(row, count.EscapeFormula(c.Attributes[a]))
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return buf.Bytes(), cw.Error()
 }
 
 // boardJSONHeader is the head of the JSON download; the ballots follow.

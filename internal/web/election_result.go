@@ -24,7 +24,7 @@ func (s *Server) electionResult(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "election_result", &page{Title: "Result: " + v.Election.Title, Data: map[string]any{
-		"V": v, "R": res, "Path": electionPath(v),
+		"V": v, "R": res, "Path": electionPath(v), "Files": election.BoardDownloads(v.Election, res.Seed),
 		"Chart": template.HTML(res.ChartSVG), // drawn by the count library from numbers and escaped names
 	}})
 }
@@ -61,7 +61,8 @@ func (s *Server) electionBoard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "election_board", &page{Title: "Bulletin board: " + v.Election.Title, Data: data})
 }
 
-// electionDownload serves the ballots as .blt or JSON for anyone to recount.
+// electionDownload serves the ballots as .blt or JSON, and the candidates'
+// attributes as CSV, for anyone to recount.
 func (s *Server) electionDownload(w http.ResponseWriter, r *http.Request) {
 	v, ok := s.electionView(w, r)
 	if !ok {
@@ -69,27 +70,34 @@ func (s *Server) electionDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principalOf(r)
 	// Check first that the board may be read, so an error is a page, not half a file.
-	if _, err := s.Elections.Board(r.Context(), p, v.Election.ID, pageFrom(r, 1)); err != nil {
+	board, err := s.Elections.Board(r.Context(), p, v.Election.ID, pageFrom(r, 1))
+	if err != nil {
 		s.electionFail(w, r, err, "")
 		return
 	}
-	format := strings.TrimPrefix(path.Ext(r.URL.Path), ".")
-	name := v.Election.Slug + "-ballots." + format
-	switch format {
-	case "blt":
+	files := board.Downloads
+	switch path.Base(r.URL.Path) {
+	case "ballots.blt":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	case "json":
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", files.BLT))
+		err = s.Elections.WriteBLT(r.Context(), p, v.Election.ID, w)
+	case "ballots.json":
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", files.JSON))
+		err = s.Elections.WriteBallotsJSON(r.Context(), p, v.Election.ID, w)
+	case "candidates.csv":
+		data, err := s.Elections.CandidatesCSV(r.Context(), p, v.Election.ID)
+		if err != nil {
+			s.electionFail(w, r, err, "")
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", files.Candidates))
+		w.Write(data)
+		return
 	default:
 		s.renderError(w, r, http.StatusNotFound)
 		return
-	}
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-	var err error
-	if format == "blt" {
-		err = s.Elections.WriteBLT(r.Context(), p, v.Election.ID, w)
-	} else {
-		err = s.Elections.WriteBallotsJSON(r.Context(), p, v.Election.ID, w)
 	}
 	if err != nil {
 		s.Log.Error("ballot download", "err", err)

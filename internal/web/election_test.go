@@ -161,9 +161,27 @@ func TestElectionFromSetUpToBulletinBoard(t *testing.T) {
 		}
 		blt := s.do("anonymous", "GET", base+"/ballots.blt", nil)
 		expect(t, blt, http.StatusOK, "blt download")
-		if !strings.HasPrefix(blt.Body.String(), "3 1") {
-			t.Fatalf(".blt starts %q", blt.Body.String()[:20])
+		if !strings.HasPrefix(blt.Body.String(), "3 1") || blt.Header().Get("Content-Disposition") != `attachment; filename="chair-of-the-branch-ballots.blt"` {
+			t.Fatalf(".blt starts %q, saved as %q", blt.Body.String()[:20], blt.Header().Get("Content-Disposition"))
 		}
+		// The result and the board show how to recount each download; with
+		// no quota rule the .blt needs no attribute file, and there is none.
+		seed := regexp.MustCompile(`Seed of the lot: <code>(\d+)</code>`).FindStringSubmatch(res.Body.String())
+		if seed == nil {
+			t.Fatal("the result page names no seed")
+		}
+		for _, page := range []string{res.Body.String(), s.do("anonymous", "GET", base+"/board", nil).Body.String()} {
+			for _, want := range []string{"<code>quorum count chair-of-the-branch-ballots.json</code>",
+				"<code>quorum count --method irv --seats 1 --seed " + seed[1] + " chair-of-the-branch-ballots.blt</code>"} {
+				if !strings.Contains(page, want) {
+					t.Errorf("a page lacks %s", want)
+				}
+			}
+			if strings.Contains(page, "candidates.csv") {
+				t.Error("a page offers an attribute file no count needs")
+			}
+		}
+		expect(t, s.do("anonymous", "GET", base+"/candidates.csv", nil), http.StatusNotFound, "attributes of candidates who have none")
 		expect(t, s.do("member", "GET", base+"/scrutiny", nil), http.StatusForbidden, "a member on the scrutiny page")
 		api := s.do("anonymous", "GET", "/api/v1/elections", nil).Body.String()
 		idm := regexp.MustCompile(`"id": (\d+)`).FindStringSubmatch(api)

@@ -11,6 +11,7 @@ func (s *Server) electionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /elections/{slug}/board", s.electionBoard)
 	mux.HandleFunc("GET /elections/{slug}/ballots.blt", s.electionDownload)
 	mux.HandleFunc("GET /elections/{slug}/ballots.json", s.electionDownload)
+	mux.HandleFunc("GET /elections/{slug}/candidates.csv", s.electionDownload)
 
 	mux.HandleFunc("GET /api/v1/elections", s.apiElections)
 	mux.HandleFunc("GET /api/v1/elections/{id}", s.apiElection)
