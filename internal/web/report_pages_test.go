@@ -285,5 +285,23 @@ func TestFeedsSearchAndCalendars(t *testing.T) {
 		if b := s.do("anonymous", "GET", "/events/"+ev.Slug, nil).Body.String(); !strings.Contains(b, "Join the waiting list") {
 			t.Error("full event offers a place")
 		}
+		// The calendar link in the e-mail confirming a place opens the
+		// event's calendar file.
+		ms, _, _ := db.Outbox(s.ctx, store.OutboxFilter{})
+		var link string
+		for _, m := range ms {
+			if m.To == "p0@example.org" {
+				if _, after, ok := strings.Cut(m.Text, "Add it to your calendar: "); ok {
+					link = strings.Fields(after)[0]
+				}
+			}
+		}
+		if !strings.HasPrefix(link, "http://quorum.test/") {
+			t.Fatalf("no calendar link in the e-mail: %q", link)
+		}
+		rec = s.do("anonymous", "GET", strings.TrimPrefix(link, "http://quorum.test"), nil)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "SUMMARY:Action day") {
+			t.Errorf("the e-mail's calendar link %s answers %d", link, rec.Code)
+		}
 	})
 }
