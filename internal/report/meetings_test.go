@@ -54,12 +54,43 @@ func TestMeetingMinutesAndPapersAreForTheBody(t *testing.T) {
 			"empty.pdf":  nil,
 			"big.pdf":    append([]byte("%PDF-"), make([]byte, report.MaxPaperBytes)...),
 			"sheet.docx": []byte("PK\x03\x04 but a zip"),
+			// Zip archives named as office files, without their parts.
+			"evil.docx":   zipOf(t, "evil.exe"),
+			"empty.xlsx":  zipOf(t, "[Content_Types].xml"),
+			"slides.pptx": zipOf(t, "ppt/presentation.xml"),
+			"letter.odt":  zipOf(t, "content.xml"),
+			"macro.ods":   zipOf(t, "mimetype=application/x-shellscript", "content.xml"),
+			"talk.odp":    zipOf(t, "content.xml", "mimetype=application/vnd.oasis.opendocument.presentation"),
+			"old.doc":     append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 100)...),
 		} {
-			if name == "sheet.docx" {
-				continue // a zip named .docx is accepted as the office type its name says
-			}
 			if _, err := e.svc.AddPaper(e.ctx, e.secretary, m.ID, "x", name, content); err == nil {
 				t.Errorf("%s accepted as a paper", name)
+			} else if fe, ok := errAsFields(err); !ok || fe["file"] == "" {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		// Office files are known by their parts; the type is what the
+		// content is, whatever the name says.
+		for _, c := range []struct {
+			name    string
+			content []byte
+			want    string
+		}{
+			{"motion.docx", zipOf(t, "[Content_Types].xml", "word/document.xml"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+			{"budget.xlsx", zipOf(t, "[Content_Types].xml", "xl/workbook.xml"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+			{"slides.pptx", zipOf(t, "[Content_Types].xml", "ppt/presentation.xml"), "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+			{"letter.odt", zipOf(t, "mimetype=application/vnd.oasis.opendocument.text", "content.xml"), "application/vnd.oasis.opendocument.text"},
+			{"budget.ods", zipOf(t, "mimetype=application/vnd.oasis.opendocument.spreadsheet", "content.xml"), "application/vnd.oasis.opendocument.spreadsheet"},
+			{"talk.odp", zipOf(t, "mimetype=application/vnd.oasis.opendocument.presentation", "content.xml"), "application/vnd.oasis.opendocument.presentation"},
+			{"sheet.docx", zipOf(t, "[Content_Types].xml", "xl/workbook.xml"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		} {
+			got, err := e.svc.AddPaper(e.ctx, e.secretary, m.ID, "", c.name, c.content)
+			if err != nil || got.ContentType != c.want {
+				t.Errorf("%s: %v, type %q; want %q", c.name, err, got.ContentType, c.want)
+				continue
+			}
+			if err := e.svc.DeletePaper(e.ctx, e.secretary, m.ID, got.ID); err != nil {
+				t.Fatal(err)
 			}
 		}
 
