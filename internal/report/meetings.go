@@ -203,14 +203,11 @@ func (s *Service) MeetingPage(ctx context.Context, p *auth.Principal, id int64) 
 	if pg.Attendance, err = s.DB.AttendanceOf(ctx, id); err != nil {
 		return pg, err
 	}
-	all, _, err := s.DB.Reports(ctx, store.ReportFilter{BodyID: m.BodyID, Page: store.Page{Size: 200}})
-	if err != nil {
+	// Found by the meeting (index reports_meeting), not among the body's
+	// latest: an old meeting keeps its reports however busy the body is.
+	// A meeting has a few reports, about one per representative.
+	if pg.Reports, _, err = s.DB.Reports(ctx, store.ReportFilter{MeetingID: id, Page: store.Page{Size: 500}}); err != nil {
 		return pg, err
-	}
-	for _, r := range all {
-		if r.MeetingID == id {
-			pg.Reports = append(pg.Reports, r)
-		}
 	}
 	holder, err := s.seatHolder(ctx, p, m.BodyID)
 	if err != nil {

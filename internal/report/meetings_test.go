@@ -3,11 +3,13 @@ package report_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"quorum/internal/auth"
 	"quorum/internal/report"
@@ -193,6 +195,41 @@ func TestCoverImages(t *testing.T) {
 		}
 		if err := e.svc.RemoveCover(e.ctx, e.rep, r.ID); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// A meeting's page lists the reports of it however many newer reports
+// the body has.
+func TestMeetingPageFindsItsReportsOnABusyBody(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		m, err := e.svc.CreateMeeting(e.ctx, e.secretary, e.body.ID, report.MeetingInput{Title: "NEC, January 2020", HeldOn: "2020-01-20"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := e.publish(e.rep, e.draft(e.rep, "What happened in January 2020", report.ReportInput{MeetingID: m.ID}))
+		e.clock.Advance(time.Hour)
+		err = db.InTx(e.ctx, func(tx *store.Tx) error {
+			for i := range 250 {
+				at := e.clock.Now().Add(time.Duration(i) * time.Minute)
+				_, err := tx.CreateReport(e.ctx, store.Report{Slug: fmt.Sprintf("later-%d", i), Kind: "report", BodyID: e.body.ID, AuthorID: e.rep2.PersonID,
+					Title: fmt.Sprintf("Later %d", i), Format: report.FormatMarkdown, TOC: "[]", Status: store.ReportPublished, PublishAt: at, CreatedAt: at, UpdatedAt: at})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pg, err := e.svc.MeetingPage(e.ctx, e.anon, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pg.Reports) != 1 || pg.Reports[0].ID != old.ID {
+			t.Fatalf("the meeting's reports: %d, want the one of January 2020", len(pg.Reports))
 		}
 	})
 }
