@@ -231,3 +231,67 @@ func TestCommentsTrustThePersonNotTheAddress(t *testing.T) {
 		}
 	})
 }
+
+// Hiding a comment and marking it as spam take it off the page, put it
+// in the moderators' list of that status, and are audited.
+func TestModeratorsHideAndMarkSpam(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.publish(e.rep, e.draft(e.rep, "Comments to moderate", report.ReportInput{CommentsOpen: true}))
+		var ids []int64
+		for i, p := range []*auth.Principal{e.member, e.rep2} {
+			res, err := e.svc.PostComment(e.ctx, p, r.ID, report.CommentInput{Body: fmt.Sprintf("Comment %d", i), Client: fmt.Sprintf("192.0.2.%d", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.Moderate(e.ctx, e.secretary, res.ID, report.ModApprove); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, res.ID)
+		}
+		if pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug); len(pg.Comments) != 2 {
+			t.Fatalf("%d comments shown, want 2", len(pg.Comments))
+		}
+		// Only moderators may, and only known actions.
+		if _, err := e.svc.Moderate(e.ctx, e.member, ids[0], report.ModHide); !errors.Is(err, auth.ErrForbidden) {
+			t.Errorf("a member hid a comment: %v", err)
+		}
+		if _, err := e.svc.Moderate(e.ctx, e.rep, ids[0], "publish-everywhere"); err == nil {
+			t.Error("an unknown action was accepted")
+		}
+		hidden, err := e.svc.Moderate(e.ctx, e.rep, ids[0], report.ModHide)
+		if err != nil || hidden.Status != store.CommentHidden {
+			t.Fatalf("hide: %v %s", err, hidden.Status)
+		}
+		spam, err := e.svc.Moderate(e.ctx, e.admin, ids[1], report.ModSpam)
+		if err != nil || spam.Status != store.CommentSpam {
+			t.Fatalf("spam: %v %s", err, spam.Status)
+		}
+		if pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug); len(pg.Comments) != 0 {
+			t.Errorf("hidden and spam comments are shown: %+v", pg.Comments)
+		}
+		for status, id := range map[string]int64{store.CommentHidden: ids[0], store.CommentSpam: ids[1]} {
+			q, total, err := e.svc.ModerationQueue(e.ctx, e.rep, status, false, store.Page{})
+			if err != nil || total != 1 || q[0].ID != id {
+				t.Errorf("%s list: %v %d", status, err, total)
+			}
+			c, _ := db.CommentByID(e.ctx, id)
+			if c.Status != status || c.ModeratedBy == 0 {
+				t.Errorf("comment %d: %s, moderated by %d", id, c.Status, c.ModeratedBy)
+			}
+		}
+		if _, total, _ := e.svc.ModerationQueue(e.ctx, e.rep, store.CommentApproved, false, store.Page{}); total != 0 {
+			t.Errorf("%d comments still listed as published", total)
+		}
+		if e.auditCount("comment.hide") != 1 || e.auditCount("comment.spam") != 1 {
+			t.Errorf("audit: %d hide, %d spam", e.auditCount("comment.hide"), e.auditCount("comment.spam"))
+		}
+		// A hidden comment can be published again.
+		if c, err := e.svc.Moderate(e.ctx, e.rep, ids[0], report.ModApprove); err != nil || c.Status != store.CommentApproved {
+			t.Errorf("approve a hidden comment: %v %s", err, c.Status)
+		}
+		if pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug); len(pg.Comments) != 1 {
+			t.Errorf("%d comments shown after approving the hidden one again", len(pg.Comments))
+		}
+	})
+}
