@@ -2,8 +2,10 @@ package report_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -231,5 +233,49 @@ func TestMeetingPageFindsItsReportsOnABusyBody(t *testing.T) {
 		if len(pg.Reports) != 1 || pg.Reports[0].ID != old.ID {
 			t.Fatalf("the meeting's reports: %d, want the one of January 2020", len(pg.Reports))
 		}
+	})
+}
+
+// pngHeader is the start of a PNG of any size: its signature and header
+// chunk, which is all a reader looks at to learn the size. The pixels
+// are missing, so it costs nothing however large it claims to be.
+func pngHeader(w, h int) []byte {
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = 8, 6 // 8 bits a sample, RGBA
+	chunk := append([]byte("IHDR"), ihdr...)
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = binary.BigEndian.AppendUint32(out, uint32(len(ihdr)))
+	out = append(out, chunk...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
+}
+
+func TestCoverImageLimits(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.draft(e.rep, "With a big cover", report.ReportInput{})
+		refused := func(what string, content []byte, want string) {
+			t.Helper()
+			_, err := e.svc.SetCover(e.ctx, e.rep, r.ID, content, "A picture")
+			if fe, ok := errAsFields(err); !ok || !strings.Contains(fe["cover"], want) {
+				t.Errorf("%s: %v, want an error saying %q", what, err, want)
+			}
+		}
+		// At most 12,000 pixels a side (and 50 million in all), told by
+		// the header before any pixel is read.
+		refused("12,001 pixels wide", pngHeader(12001, 10), "12001×10 pixels")
+		refused("12,001 pixels high", pngHeader(10, 12001), "10×12001 pixels")
+		refused("10,000 × 6,000", pngHeader(10000, 6000), "the largest accepted is 12000 on a side")
+		// 12,000 a side passes the size check; this header has no pixels.
+		refused("12,000 wide without pixels", pngHeader(12000, 100), "The file must be an image")
+
+		// At most 8 MB, counted in bytes of the file.
+		small := pngOf(10, 10, true)
+		atLimit := append(append([]byte{}, small...), make([]byte, report.MaxImageBytes-len(small))...)
+		if _, err := e.svc.SetCover(e.ctx, e.rep, r.ID, atLimit, "A picture"); err != nil {
+			t.Errorf("an image of exactly 8 MB: %v", err)
+		}
+		refused("8 MB and a byte", append(atLimit, 0), "bigger than 8 MB")
 	})
 }
