@@ -13,10 +13,13 @@ import (
 // OrganisationInput is what the organisation form submits.
 type OrganisationInput struct {
 	Name, ShortName, Description string
+	// PublicComments lets visitors who are not signed in comment on
+	// reports.
+	PublicComments bool
 }
 
-// SaveOrganisation sets the organisation's name and description; only
-// administrators may.
+// SaveOrganisation sets the organisation's name, description and whether
+// the public may comment; only administrators may.
 func (s *Service) SaveOrganisation(ctx context.Context, p *auth.Principal, in OrganisationInput) error {
 	if err := p.Require(auth.ManageOrg, auth.Target{}); err != nil {
 		return err
@@ -38,10 +41,10 @@ func (s *Service) SaveOrganisation(ctx context.Context, p *auth.Principal, in Or
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if err := tx.SaveOrganisation(ctx, store.Organisation{Name: in.Name, ShortName: in.ShortName, Description: in.Description}); err != nil {
+		if err := tx.SaveOrganisation(ctx, store.Organisation{Name: in.Name, ShortName: in.ShortName, Description: in.Description, PublicComments: in.PublicComments}); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, store.AuditEntry{ActorID: p.PersonID, Action: "organisation.update", TargetType: "organisation", TargetID: "1",
-			Old: fmt.Sprintf("name=%q", old.Name), New: fmt.Sprintf("name=%q", in.Name)})
+			Old: fmt.Sprintf("name=%q public_comments=%t", old.Name, old.PublicComments), New: fmt.Sprintf("name=%q public_comments=%t", in.Name, in.PublicComments)})
 	})
 }

@@ -148,7 +148,7 @@ func TestBouncesAndComplaintsAfterSending(t *testing.T) {
 		if s, ok := e.suppression("reader0@example.org"); !ok || s.Reason != store.SuppressBounce || !strings.Contains(s.Detail, "5.1.1") || strings.Contains(s.Detail, "@") {
 			t.Errorf("suppression after a bounce: %v %+v", ok, s)
 		}
-		st, err := e.svc.Newsletter(e.ctx, e.rep, r.ID)
+		st, err := e.svc.Newsletter(e.ctx, e.admin, r.ID)
 		if err != nil || st.Counts[store.DeliveryFailed] != 1 || st.Counts[store.DeliverySent] != 3 || len(st.Failed) != 1 ||
 			st.Failed[0].Email != "reader0@example.org" || !strings.HasPrefix(st.Failed[0].Error, "bounced after sending: 5.1.1") {
 			t.Fatalf("newsletter after a bounce: %v %+v", err, st)

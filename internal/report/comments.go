@@ -50,8 +50,11 @@ type CommentResult struct {
 
 // PostComment adds a comment to a published report whose comments are
 // open. People signed in comment under their name; visitors may when the
-// site allows it. A first comment from an address waits for a moderator;
-// once one is approved, the next ones show at once.
+// organisation allows it. A visitor's comment always waits for a
+// moderator: the name and address they type prove nothing, so they
+// cannot earn trust (nor borrow someone else's). A signed-in person's
+// first comment waits too; once one of theirs is approved, their next
+// ones show at once. Moderators' comments show at once.
 func (s *Service) PostComment(ctx context.Context, p *auth.Principal, reportID int64, in CommentInput) (CommentResult, error) {
 	r, err := s.DB.ReportByID(ctx, reportID)
 	if err != nil {
@@ -63,8 +66,14 @@ func (s *Service) PostComment(ctx context.Context, p *auth.Principal, reportID i
 	if !r.CommentsOpen {
 		return CommentResult{}, ErrClosed
 	}
-	if !p.SignedIn() && !s.cfg.PublicComments {
-		return CommentResult{}, auth.ErrSignInNeeded
+	if !p.SignedIn() {
+		public, err := s.PublicComments(ctx)
+		if err != nil {
+			return CommentResult{}, err
+		}
+		if !public {
+			return CommentResult{}, auth.ErrSignInNeeded
+		}
 	}
 	if strings.TrimSpace(in.Trap) != "" {
 		// A robot: answer as if the comment were held, keep nothing.
@@ -117,13 +126,18 @@ func (s *Service) PostComment(ctx context.Context, p *auth.Principal, reportID i
 		}
 	}
 	status := store.CommentPending
-	moderator := p.Can(auth.ModerateComments, auth.Target{BodyID: r.BodyID, AuthorID: r.AuthorID})
-	if moderator {
+	switch {
+	case p.Can(auth.ModerateComments, auth.Target{BodyID: r.BodyID, AuthorID: r.AuthorID}):
 		status = store.CommentApproved
-	} else if known, err := s.DB.HasApprovedComment(ctx, in.Email); err != nil {
-		return CommentResult{}, err
-	} else if known {
-		status = store.CommentApproved
+	case p.SignedIn():
+		// Trust is earned by the person, never by an address.
+		known, err := s.DB.HasApprovedComment(ctx, p.PersonID)
+		if err != nil {
+			return CommentResult{}, err
+		}
+		if known {
+			status = store.CommentApproved
+		}
 	}
 	c := store.Comment{ReportID: r.ID, ParentID: in.ParentID, PersonID: p.PersonID, AuthorName: in.Name, AuthorEmail: in.Email,
 		AuthorURL: in.URL, Body: in.Body, Status: status, NotifyReplies: in.Notify && in.Email != "", CreatedAt: s.now()}

@@ -14,7 +14,8 @@ import (
 
 func TestCommentsAreModerated(t *testing.T) {
 	testkit.Engines(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, withPublicComments())
+		e := newEnv(t, db)
+		e.setPublicComments(true)
 		r := e.publish(e.rep, e.draft(e.rep, "Open for comments", report.ReportInput{CommentsOpen: true}))
 
 		first := report.CommentInput{Name: "Pat Reader", Email: "Pat@Example.org", Body: "Thanks for the report.", Notify: true, Client: "192.0.2.1"}
@@ -45,12 +46,16 @@ func TestCommentsAreModerated(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		// Once approved, the same address comments without waiting.
+		// A visitor proves nothing by typing the same address again: the
+		// next comment waits too.
 		second := first
 		second.Body, second.Email = "One more thing.", "pat@example.org"
 		res2, err := e.svc.PostComment(e.ctx, e.anon, r.ID, second)
-		if err != nil || res2.Status != store.CommentApproved {
+		if err != nil || res2.Status != store.CommentPending {
 			t.Fatalf("second comment: %v %+v", err, res2)
+		}
+		if _, err := e.svc.Moderate(e.ctx, e.rep, res2.ID, report.ModApprove); err != nil {
+			t.Fatal(err)
 		}
 		// A reply by someone else; Pat asked to be told.
 		reply := report.CommentInput{ParentID: res.ID, Name: "Sam", Email: "sam@example.org", Body: "I agree <b>strongly</b>.", Client: "192.0.2.2"}
@@ -128,10 +133,28 @@ func TestCommentsNeedSignInUnlessPublic(t *testing.T) {
 	testkit.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		r := e.publish(e.rep, e.draft(e.rep, "Members only", report.ReportInput{CommentsOpen: true}))
-		if _, err := e.svc.PostComment(e.ctx, e.anon, r.ID, report.CommentInput{Name: "x", Email: "x@example.org", Body: "hi there"}); !errors.Is(err, auth.ErrSignInNeeded) {
-			t.Errorf("anonymous comment: %v", err)
+		visitor := report.CommentInput{Name: "Pat", Email: "pat@example.org", Body: "hi there", Client: "192.0.2.2"}
+		// Off until the organisation allows it, and when it says no.
+		for _, public := range []bool{false, true} {
+			if public {
+				e.setPublicComments(false)
+			}
+			if _, err := e.svc.PostComment(e.ctx, e.anon, r.ID, visitor); !errors.Is(err, auth.ErrSignInNeeded) {
+				t.Errorf("anonymous comment: %v", err)
+			}
+			if pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug); pg.CanComment {
+				t.Error("the comment form is offered to visitors")
+			}
 		}
-		res, err := e.svc.PostComment(e.ctx, e.member, r.ID, report.CommentInput{Body: "From a member", Client: "192.0.2.3"})
+		e.setPublicComments(true)
+		if pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug); !pg.CanComment {
+			t.Error("the comment form is not offered to visitors")
+		}
+		res, err := e.svc.PostComment(e.ctx, e.anon, r.ID, visitor)
+		if err != nil || res.Status != store.CommentPending {
+			t.Fatalf("visitor's comment once allowed: %v %+v", err, res)
+		}
+		res, err = e.svc.PostComment(e.ctx, e.member, r.ID, report.CommentInput{Body: "From a member", Client: "192.0.2.3"})
 		if err != nil || res.Status != store.CommentPending {
 			t.Fatalf("member: %v %+v", err, res)
 		}
@@ -142,6 +165,133 @@ func TestCommentsNeedSignInUnlessPublic(t *testing.T) {
 		// The author's own comments need no moderation.
 		if res, err := e.svc.PostComment(e.ctx, e.rep, r.ID, report.CommentInput{Body: "Thanks all", Client: "192.0.2.4"}); err != nil || res.Status != store.CommentApproved {
 			t.Errorf("author's comment: %v %+v", err, res)
+		}
+	})
+}
+
+// A visitor types any name and address they like. Typing the address of
+// someone whose comments were approved must not skip the moderators, nor
+// post as that person; and trust earned by a member stays theirs.
+func TestCommentsTrustThePersonNotTheAddress(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.setPublicComments(true)
+		r := e.publish(e.rep, e.draft(e.rep, "Open to all", report.ReportInput{CommentsOpen: true}))
+		n := 0
+		post := func(p *auth.Principal, in report.CommentInput) store.Comment {
+			t.Helper()
+			n++
+			in.Body, in.Client = "A comment by "+in.Name, fmt.Sprintf("192.0.2.%d", n)
+			res, err := e.svc.PostComment(e.ctx, p, r.ID, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := db.CommentByID(e.ctx, res.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		approve := func(c store.Comment) {
+			t.Helper()
+			if _, err := e.svc.Moderate(e.ctx, e.rep, c.ID, report.ModApprove); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		// Carol, signed in: her first comment waits, her next do not.
+		first := post(e.member, report.CommentInput{})
+		if first.Status != store.CommentPending {
+			t.Fatalf("a member's first comment: %s", first.Status)
+		}
+		approve(first)
+		if c := post(e.member, report.CommentInput{}); c.Status != store.CommentApproved {
+			t.Errorf("a member's comment after one was approved: %s", c.Status)
+		}
+
+		// A visitor typing Carol's name and address is held, and is not
+		// Carol.
+		forged := post(e.anon, report.CommentInput{Name: "Carol Member", Email: "Carol-Member@Party.Example"})
+		if forged.Status != store.CommentPending || forged.PersonID != 0 {
+			t.Errorf("a visitor with a trusted member's address: %s, person %d", forged.Status, forged.PersonID)
+		}
+		// Nor does an approved visitor's address help the next visitor
+		// who types it.
+		visitor := report.CommentInput{Name: "Pat", Email: "pat@example.org"}
+		approve(post(e.anon, visitor))
+		if c := post(e.anon, visitor); c.Status != store.CommentPending {
+			t.Errorf("a visitor typing an approved visitor's address: %s", c.Status)
+		}
+
+		// A visitor's approved comment under Bob's address earns Bob
+		// nothing: his own first comment still waits.
+		approve(post(e.anon, report.CommentInput{Name: "Bob", Email: "bob-rep@party.example"}))
+		if c := post(e.rep2, report.CommentInput{}); c.Status != store.CommentPending {
+			t.Errorf("a member's first comment after a visitor used his address: %s", c.Status)
+		}
+	})
+}
+
+// Hiding a comment and marking it as spam take it off the page, put it
+// in the moderators' list of that status, and are audited.
+func TestModeratorsHideAndMarkSpam(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.publish(e.rep, e.draft(e.rep, "Comments to moderate", report.ReportInput{CommentsOpen: true}))
+		var ids []int64
+		for i, p := range []*auth.Principal{e.member, e.rep2} {
+			res, err := e.svc.PostComment(e.ctx, p, r.ID, report.CommentInput{Body: fmt.Sprintf("Comment %d", i), Client: fmt.Sprintf("192.0.2.%d", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.Moderate(e.ctx, e.secretary, res.ID, report.ModApprove); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, res.ID)
+		}
+		if pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug); len(pg.Comments) != 2 {
+			t.Fatalf("%d comments shown, want 2", len(pg.Comments))
+		}
+		// Only moderators may, and only known actions.
+		if _, err := e.svc.Moderate(e.ctx, e.member, ids[0], report.ModHide); !errors.Is(err, auth.ErrForbidden) {
+			t.Errorf("a member hid a comment: %v", err)
+		}
+		if _, err := e.svc.Moderate(e.ctx, e.rep, ids[0], "publish-everywhere"); err == nil {
+			t.Error("an unknown action was accepted")
+		}
+		hidden, err := e.svc.Moderate(e.ctx, e.rep, ids[0], report.ModHide)
+		if err != nil || hidden.Status != store.CommentHidden {
+			t.Fatalf("hide: %v %s", err, hidden.Status)
+		}
+		spam, err := e.svc.Moderate(e.ctx, e.admin, ids[1], report.ModSpam)
+		if err != nil || spam.Status != store.CommentSpam {
+			t.Fatalf("spam: %v %s", err, spam.Status)
+		}
+		if pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug); len(pg.Comments) != 0 {
+			t.Errorf("hidden and spam comments are shown: %+v", pg.Comments)
+		}
+		for status, id := range map[string]int64{store.CommentHidden: ids[0], store.CommentSpam: ids[1]} {
+			q, total, err := e.svc.ModerationQueue(e.ctx, e.rep, status, false, store.Page{})
+			if err != nil || total != 1 || q[0].ID != id {
+				t.Errorf("%s list: %v %d", status, err, total)
+			}
+			c, _ := db.CommentByID(e.ctx, id)
+			if c.Status != status || c.ModeratedBy == 0 {
+				t.Errorf("comment %d: %s, moderated by %d", id, c.Status, c.ModeratedBy)
+			}
+		}
+		if _, total, _ := e.svc.ModerationQueue(e.ctx, e.rep, store.CommentApproved, false, store.Page{}); total != 0 {
+			t.Errorf("%d comments still listed as published", total)
+		}
+		if e.auditCount("comment.hide") != 1 || e.auditCount("comment.spam") != 1 {
+			t.Errorf("audit: %d hide, %d spam", e.auditCount("comment.hide"), e.auditCount("comment.spam"))
+		}
+		// A hidden comment can be published again.
+		if c, err := e.svc.Moderate(e.ctx, e.rep, ids[0], report.ModApprove); err != nil || c.Status != store.CommentApproved {
+			t.Errorf("approve a hidden comment: %v %s", err, c.Status)
+		}
+		if pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug); len(pg.Comments) != 1 {
+			t.Errorf("%d comments shown after approving the hidden one again", len(pg.Comments))
 		}
 	})
 }

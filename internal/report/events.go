@@ -348,7 +348,7 @@ func (s *Service) sendSignupMail(ctx context.Context, tx *store.Tx, e store.Even
 	var subject, body string
 	if sg.Status == store.SignupBooked {
 		subject = "Your place: " + oneLine(e.Title)
-		body = fmt.Sprintf("Hello %s,\n\nYou have a place at %s.\n\n%s\n%s\n\nAdd it to your calendar: %s/events/%s.ics\n\nIf you cannot come, please give your place up so someone else can have it:\n%s\n\n%s\n",
+		body = fmt.Sprintf("Hello %s,\n\nYou have a place at %s.\n\n%s\n%s\n\nAdd it to your calendar: %s/events/%s/calendar.ics\n\nIf you cannot come, please give your place up so someone else can have it:\n%s\n\n%s\n",
 			sg.Name, e.Title, EventWhen(e), eventWhere(e), s.cfg.BaseURL, url.PathEscape(e.Slug), cancel, s.cfg.SiteName)
 	} else {
 		subject = "Waiting list: " + oneLine(e.Title)

@@ -12,6 +12,7 @@ import (
 	"quorum/internal/auth"
 	"quorum/internal/jobs"
 	"quorum/internal/mail"
+	"quorum/internal/org"
 	"quorum/internal/report"
 	"quorum/internal/store"
 	"quorum/internal/testkit"
@@ -66,8 +67,14 @@ func withSMTPURL(u string) envOption {
 	return func(rc *report.Config, _ *mail.Config) { rc.SMTPURL = u }
 }
 
-func withPublicComments() envOption {
-	return func(rc *report.Config, _ *mail.Config) { rc.PublicComments = true }
+// setPublicComments sets the organisation's choice, as an administrator
+// does on the organisation's page.
+func (e *env) setPublicComments(on bool) {
+	e.t.Helper()
+	o := &org.Service{DB: e.db}
+	if err := o.SaveOrganisation(e.ctx, e.admin, org.OrganisationInput{Name: "Test Party", PublicComments: on}); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 func withBatch(n int) envOption {

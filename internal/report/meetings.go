@@ -1,12 +1,10 @@
 package report
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/http"
 	"net/url"
 	"path"
 	"regexp"
@@ -205,14 +203,11 @@ func (s *Service) MeetingPage(ctx context.Context, p *auth.Principal, id int64) 
 	if pg.Attendance, err = s.DB.AttendanceOf(ctx, id); err != nil {
 		return pg, err
 	}
-	all, _, err := s.DB.Reports(ctx, store.ReportFilter{BodyID: m.BodyID, Page: store.Page{Size: 200}})
-	if err != nil {
+	// Found by the meeting (index reports_meeting), not among the body's
+	// latest: an old meeting keeps its reports however busy the body is.
+	// A meeting has a few reports, about one per representative.
+	if pg.Reports, _, err = s.DB.Reports(ctx, store.ReportFilter{MeetingID: id, Page: store.Page{Size: 500}}); err != nil {
 		return pg, err
-	}
-	for _, r := range all {
-		if r.MeetingID == id {
-			pg.Reports = append(pg.Reports, r)
-		}
 	}
 	holder, err := s.seatHolder(ctx, p, m.BodyID)
 	if err != nil {
@@ -266,53 +261,6 @@ func (s *Service) SetAttendance(ctx context.Context, p *auth.Principal, meetingI
 	})
 }
 
-// Papers: the types a meeting paper may be, checked by content, not name.
-var paperTypes = map[string]string{
-	"application/pdf":           ".pdf",
-	"text/plain; charset=utf-8": ".txt",
-	"text/csv":                  ".csv",
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   ".docx",
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         ".xlsx",
-	"application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
-	"application/vnd.oasis.opendocument.text":                                   ".odt",
-	"application/vnd.oasis.opendocument.spreadsheet":                            ".ods",
-	"image/png":  ".png",
-	"image/jpeg": ".jpg",
-}
-
-// MaxPaperBytes bounds a meeting paper.
-const MaxPaperBytes = 20 << 20
-
-// PaperTypesText lists the accepted types for a form hint.
-const PaperTypesText = "PDF, Word, Excel, PowerPoint, OpenDocument, plain text, CSV, PNG or JPEG, up to 20 MB"
-
-// sniffPaper tells the type of an uploaded file from its content, and
-// refuses what is not a document.
-func sniffPaper(name string, content []byte) (string, error) {
-	ext := strings.ToLower(path.Ext(name))
-	ct := http.DetectContentType(content)
-	switch {
-	case bytes.HasPrefix(content, []byte("%PDF-")):
-		return "application/pdf", nil
-	case bytes.HasPrefix(content, []byte("PK\x03\x04")):
-		// Office files are zip archives; the name says which.
-		for t, e := range paperTypes {
-			if e == ext && strings.HasPrefix(t, "application/vnd.") {
-				return t, nil
-			}
-		}
-		return "", fmt.Errorf("a zip archive that is not an office document")
-	case ct == "image/png" || ct == "image/jpeg":
-		return ct, nil
-	case strings.HasPrefix(ct, "text/plain") && utf8.Valid(content):
-		if ext == ".csv" {
-			return "text/csv", nil
-		}
-		return "text/plain; charset=utf-8", nil
-	}
-	return "", fmt.Errorf("a file of type %s", ct)
-}
-
 // AddPaper uploads a paper to a meeting. Only files whose content is a
 // document of an accepted type and no bigger than MaxPaperBytes are kept.
 func (s *Service) AddPaper(ctx context.Context, p *auth.Principal, meetingID int64, title, filename string, content []byte) (store.Paper, error) {
@@ -339,8 +287,9 @@ func (s *Service) AddPaper(ctx context.Context, p *auth.Principal, meetingID int
 	case len(content) > MaxPaperBytes:
 		fe["file"] = "The file is bigger than 20 MB"
 	default:
-		if ct, err = sniffPaper(filename, content); err != nil {
-			fe["file"] = "The file must be " + PaperTypesText + "; this is " + err.Error()
+		var what string
+		if ct, what = documentType(filename, content); ct == "" {
+			fe["file"] = "The file must be " + PaperTypesText + "; this is " + what
 		}
 	}
 	if err := orNil(fe); err != nil {

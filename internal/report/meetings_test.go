@@ -2,12 +2,16 @@ package report_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"quorum/internal/auth"
 	"quorum/internal/report"
@@ -54,12 +58,43 @@ func TestMeetingMinutesAndPapersAreForTheBody(t *testing.T) {
 			"empty.pdf":  nil,
 			"big.pdf":    append([]byte("%PDF-"), make([]byte, report.MaxPaperBytes)...),
 			"sheet.docx": []byte("PK\x03\x04 but a zip"),
+			// Zip archives named as office files, without their parts.
+			"evil.docx":   zipOf(t, "evil.exe"),
+			"empty.xlsx":  zipOf(t, "[Content_Types].xml"),
+			"slides.pptx": zipOf(t, "ppt/presentation.xml"),
+			"letter.odt":  zipOf(t, "content.xml"),
+			"macro.ods":   zipOf(t, "mimetype=application/x-shellscript", "content.xml"),
+			"talk.odp":    zipOf(t, "content.xml", "mimetype=application/vnd.oasis.opendocument.presentation"),
+			"old.doc":     append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 100)...),
 		} {
-			if name == "sheet.docx" {
-				continue // a zip named .docx is accepted as the office type its name says
-			}
 			if _, err := e.svc.AddPaper(e.ctx, e.secretary, m.ID, "x", name, content); err == nil {
 				t.Errorf("%s accepted as a paper", name)
+			} else if fe, ok := errAsFields(err); !ok || fe["file"] == "" {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		// Office files are known by their parts; the type is what the
+		// content is, whatever the name says.
+		for _, c := range []struct {
+			name    string
+			content []byte
+			want    string
+		}{
+			{"motion.docx", zipOf(t, "[Content_Types].xml", "word/document.xml"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+			{"budget.xlsx", zipOf(t, "[Content_Types].xml", "xl/workbook.xml"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+			{"slides.pptx", zipOf(t, "[Content_Types].xml", "ppt/presentation.xml"), "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+			{"letter.odt", zipOf(t, "mimetype=application/vnd.oasis.opendocument.text", "content.xml"), "application/vnd.oasis.opendocument.text"},
+			{"budget.ods", zipOf(t, "mimetype=application/vnd.oasis.opendocument.spreadsheet", "content.xml"), "application/vnd.oasis.opendocument.spreadsheet"},
+			{"talk.odp", zipOf(t, "mimetype=application/vnd.oasis.opendocument.presentation", "content.xml"), "application/vnd.oasis.opendocument.presentation"},
+			{"sheet.docx", zipOf(t, "[Content_Types].xml", "xl/workbook.xml"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		} {
+			got, err := e.svc.AddPaper(e.ctx, e.secretary, m.ID, "", c.name, c.content)
+			if err != nil || got.ContentType != c.want {
+				t.Errorf("%s: %v, type %q; want %q", c.name, err, got.ContentType, c.want)
+				continue
+			}
+			if err := e.svc.DeletePaper(e.ctx, e.secretary, m.ID, got.ID); err != nil {
+				t.Fatal(err)
 			}
 		}
 
@@ -163,5 +198,84 @@ func TestCoverImages(t *testing.T) {
 		if err := e.svc.RemoveCover(e.ctx, e.rep, r.ID); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// A meeting's page lists the reports of it however many newer reports
+// the body has.
+func TestMeetingPageFindsItsReportsOnABusyBody(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		m, err := e.svc.CreateMeeting(e.ctx, e.secretary, e.body.ID, report.MeetingInput{Title: "NEC, January 2020", HeldOn: "2020-01-20"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := e.publish(e.rep, e.draft(e.rep, "What happened in January 2020", report.ReportInput{MeetingID: m.ID}))
+		e.clock.Advance(time.Hour)
+		err = db.InTx(e.ctx, func(tx *store.Tx) error {
+			for i := range 250 {
+				at := e.clock.Now().Add(time.Duration(i) * time.Minute)
+				_, err := tx.CreateReport(e.ctx, store.Report{Slug: fmt.Sprintf("later-%d", i), Kind: "report", BodyID: e.body.ID, AuthorID: e.rep2.PersonID,
+					Title: fmt.Sprintf("Later %d", i), Format: report.FormatMarkdown, TOC: "[]", Status: store.ReportPublished, PublishAt: at, CreatedAt: at, UpdatedAt: at})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pg, err := e.svc.MeetingPage(e.ctx, e.anon, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pg.Reports) != 1 || pg.Reports[0].ID != old.ID {
+			t.Fatalf("the meeting's reports: %d, want the one of January 2020", len(pg.Reports))
+		}
+	})
+}
+
+// pngHeader is the start of a PNG of any size: its signature and header
+// chunk, which is all a reader looks at to learn the size. The pixels
+// are missing, so it costs nothing however large it claims to be.
+func pngHeader(w, h int) []byte {
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = 8, 6 // 8 bits a sample, RGBA
+	chunk := append([]byte("IHDR"), ihdr...)
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = binary.BigEndian.AppendUint32(out, uint32(len(ihdr)))
+	out = append(out, chunk...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
+}
+
+func TestCoverImageLimits(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.draft(e.rep, "With a big cover", report.ReportInput{})
+		refused := func(what string, content []byte, want string) {
+			t.Helper()
+			_, err := e.svc.SetCover(e.ctx, e.rep, r.ID, content, "A picture")
+			if fe, ok := errAsFields(err); !ok || !strings.Contains(fe["cover"], want) {
+				t.Errorf("%s: %v, want an error saying %q", what, err, want)
+			}
+		}
+		// At most 12,000 pixels a side (and 50 million in all), told by
+		// the header before any pixel is read.
+		refused("12,001 pixels wide", pngHeader(12001, 10), "12001×10 pixels")
+		refused("12,001 pixels high", pngHeader(10, 12001), "10×12001 pixels")
+		refused("10,000 × 6,000", pngHeader(10000, 6000), "the largest accepted is 12000 on a side")
+		// 12,000 a side passes the size check; this header has no pixels.
+		refused("12,000 wide without pixels", pngHeader(12000, 100), "The file must be an image")
+
+		// At most 8 MB, counted in bytes of the file.
+		small := pngOf(10, 10, true)
+		atLimit := append(append([]byte{}, small...), make([]byte, report.MaxImageBytes-len(small))...)
+		if _, err := e.svc.SetCover(e.ctx, e.rep, r.ID, atLimit, "A picture"); err != nil {
+			t.Errorf("an image of exactly 8 MB: %v", err)
+		}
+		refused("8 MB and a byte", append(atLimit, 0), "bigger than 8 MB")
 	})
 }

@@ -333,7 +333,11 @@ type NewsletterStatus struct {
 	Started    bool
 	Recipients int
 	Counts     map[string]int
-	Failed     []FailedDelivery
+	// Failed lists the addresses that could not be reached, for
+	// administrators only: subscribers' addresses are not the author's
+	// to see (ShowAddresses tells whether they may).
+	Failed        []FailedDelivery
+	ShowAddresses bool
 }
 
 // FailedDelivery is one recipient the newsletter could not reach.
@@ -342,7 +346,8 @@ type FailedDelivery struct {
 }
 
 // Newsletter reports the state of a report's newsletter to its author and
-// administrators: how many were sent, are pending, failed.
+// administrators: how many were sent, are pending, failed. Only those who
+// keep the subscribers (administrators) see which addresses failed.
 func (s *Service) Newsletter(ctx context.Context, p *auth.Principal, reportID int64) (NewsletterStatus, error) {
 	r, err := s.DB.ReportByID(ctx, reportID)
 	if err != nil {
@@ -358,8 +363,8 @@ func (s *Service) Newsletter(ctx context.Context, p *auth.Principal, reportID in
 	if err != nil {
 		return NewsletterStatus{}, err
 	}
-	st := NewsletterStatus{Started: true, Recipients: send.Recipients}
-	if st.Counts, err = s.DB.DeliveryCounts(ctx, send.ID); err != nil {
+	st := NewsletterStatus{Started: true, Recipients: send.Recipients, ShowAddresses: p.Can(auth.ManageSubscribers, auth.Target{})}
+	if st.Counts, err = s.DB.DeliveryCounts(ctx, send.ID); err != nil || !st.ShowAddresses {
 		return st, err
 	}
 	ds, errs, err := s.DB.FailedDeliveries(ctx, send.ID, 50)

@@ -63,8 +63,6 @@ type Config struct {
 	// other mail). Empty: newsletters are kept in the admin outbox.
 	SMTPURL   string
 	TLSConfig *tls.Config
-	// PublicComments lets visitors who are not signed in comment.
-	PublicComments bool
 	// CommentsPerWindow limits the comments accepted from one network
 	// address or e-mail address in ten minutes (default 5).
 	CommentsPerWindow int
@@ -149,8 +147,16 @@ func (s *Service) SiteName() string { return s.cfg.SiteName }
 // BaseURL is the public address of the site.
 func (s *Service) BaseURL() string { return s.cfg.BaseURL }
 
-// PublicComments reports whether visitors who are not signed in may comment.
-func (s *Service) PublicComments() bool { return s.cfg.PublicComments }
+// PublicComments reports whether visitors who are not signed in may
+// comment: the organisation's setting, which an administrator changes on
+// the organisation's page (off until the organisation is set up).
+func (s *Service) PublicComments(ctx context.Context) (bool, error) {
+	o, err := s.DB.Organisation(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return o.PublicComments, err
+}
 
 // newToken returns 128 random bits as lower-case base32: the secret of a
 // link sent by e-mail.

@@ -539,8 +539,13 @@ func (s *Service) ReportPage(ctx context.Context, p *auth.Principal, slug string
 	pg := ReportPage{
 		Report: r, TOC: ParseTOC(r.TOC), Tags: tags, Comments: threadComments(comments), CanEdit: canEdit,
 		CanModerate: p.Can(auth.ModerateComments, auth.Target{BodyID: r.BodyID, AuthorID: r.AuthorID}),
-		CanComment:  r.Published() && r.CommentsOpen && (s.cfg.PublicComments || p.SignedIn()),
+		CanComment:  r.Published() && r.CommentsOpen && p.SignedIn(),
 		URL:         s.cfg.BaseURL + "/reports/" + url.PathEscape(r.Slug),
+	}
+	if r.Published() && r.CommentsOpen && !p.SignedIn() {
+		if pg.CanComment, err = s.PublicComments(ctx); err != nil {
+			return ReportPage{}, err
+		}
 	}
 	if r.CoverImageID != 0 {
 		pg.CoverURL = fmt.Sprintf("%s/images/%d", s.cfg.BaseURL, r.CoverImageID)

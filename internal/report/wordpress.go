@@ -64,6 +64,12 @@ type WordPressResult struct {
 	Problems   []ImportProblem
 }
 
+// Changed tells whether the import brought anything in: a report, a
+// comment, an author, a term, an old address or a file.
+func (r WordPressResult) Changed() bool {
+	return r.AuthorsCreated+r.Posts+r.Pages+r.Drafts+r.Comments+r.CommentsHidden+r.Categories+r.Tags+r.Redirects+r.Media+r.Files > 0
+}
+
 // plannedItem is an item checked and ready to write.
 type plannedItem struct {
 	item      wxr.Item
@@ -194,10 +200,14 @@ func (s *Service) ImportWordPress(ctx context.Context, exp *wxr.Export, opts Wor
 		if err := importRedirects(ctx, tx, plans, media, now, &res); err != nil {
 			return err
 		}
-		if err := tx.Audit(ctx, store.AuditEntry{Action: "wordpress.import", TargetType: "site", TargetID: base,
-			New: fmt.Sprintf("posts=%d pages=%d drafts=%d unchanged=%d comments=%d redirects=%d pictures=%d files=%d refused=%d",
-				res.Posts, res.Pages, res.Drafts, res.Unchanged, res.Comments, res.Redirects, res.Media, res.Files, len(res.Refused))}); err != nil {
-			return err
+		// An import that brought nothing in (the same file again) changed
+		// nothing, so there is nothing to audit.
+		if res.Changed() {
+			if err := tx.Audit(ctx, store.AuditEntry{Action: "wordpress.import", TargetType: "site", TargetID: base,
+				New: fmt.Sprintf("posts=%d pages=%d drafts=%d unchanged=%d comments=%d redirects=%d pictures=%d files=%d refused=%d",
+					res.Posts, res.Pages, res.Drafts, res.Unchanged, res.Comments, res.Redirects, res.Media, res.Files, len(res.Refused))}); err != nil {
+				return err
+			}
 		}
 		if opts.DryRun {
 			return errDryRun

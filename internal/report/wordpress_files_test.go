@@ -14,18 +14,23 @@ import (
 	"quorum/internal/testkit"
 )
 
-// zipOf builds a zip archive of the named parts, in order.
+// zipOf builds a zip archive of the named parts, in order. A part
+// "name=text" holds the text; a "mimetype" part names an OpenDocument
+// text unless it says otherwise.
 func zipOf(t testing.TB, parts ...string) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, name := range parts {
+	for _, part := range parts {
+		name, content, ok := strings.Cut(part, "=")
+		if !ok {
+			content = "<x/>"
+			if name == "mimetype" {
+				content = "application/vnd.oasis.opendocument.text"
+			}
+		}
 		w, err := zw.Create(name)
 		if err != nil {
 			t.Fatal(err)
-		}
-		content := "<x/>"
-		if name == "mimetype" {
-			content = "application/vnd.oasis.opendocument.text"
 		}
 		w.Write([]byte(content))
 	}

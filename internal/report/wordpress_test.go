@@ -108,10 +108,17 @@ func TestImportTheSeedsBlog(t *testing.T) {
 			t.Errorf("nested category: %+v %+v", tag, parent)
 		}
 
-		// Again: nothing changes.
+		if n := e.auditCount("wordpress.import"); n != 1 {
+			t.Errorf("%d audit entries for the import", n)
+		}
+
+		// Again: nothing changes, and nothing is audited.
 		again, err := e.svc.ImportWordPress(e.ctx, exp, report.WordPressOptions{BodyID: e.body.ID})
-		if err != nil || again.Unchanged != 14 || again.Posts != 0 || again.Comments != 0 || again.Redirects != 0 || again.AuthorsCreated != 0 || again.AuthorsMatched != 1 || again.Tags != 0 {
+		if err != nil || again.Unchanged != 14 || again.Posts != 0 || again.Comments != 0 || again.Redirects != 0 || again.AuthorsCreated != 0 || again.AuthorsMatched != 1 || again.Tags != 0 || again.Changed() {
 			t.Fatalf("second import: %v %+v", err, again)
+		}
+		if n := e.auditCount("wordpress.import"); n != 1 {
+			t.Errorf("%d audit entries after importing the same file again, want 1", n)
 		}
 		if _, total2, _ := db.Reports(e.ctx, store.ReportFilter{Page: store.Page{Size: 100}}); total2 != 14 {
 			t.Errorf("%d reports after the second import", total2)
@@ -255,6 +262,9 @@ func TestImportMedia(t *testing.T) {
 		again, err := e.svc.ImportWordPress(e.ctx, exp, report.WordPressOptions{Uploads: uploads})
 		if err != nil || again.Media != 0 || again.Unchanged != 1 {
 			t.Fatalf("again: %v %+v", err, again)
+		}
+		if n := e.auditCount("wordpress.import"); n != 1 {
+			t.Errorf("%d audit entries after importing the same file and pictures again, want 1", n)
 		}
 	})
 }

@@ -292,10 +292,11 @@ func (db *DB) TagBySlug(ctx context.Context, kind, slug string) (Tag, error) {
 
 // ReportFilter narrows a listing of reports.
 type ReportFilter struct {
-	BodyID   int64
-	AuthorID int64
-	TagID    int64
-	Year     int
+	BodyID    int64
+	MeetingID int64 // the reports of one meeting (index reports_meeting)
+	AuthorID  int64
+	TagID     int64
+	Year      int
 	// Statuses lists the statuses wanted; empty means published only.
 	Statuses []string
 	Kind     string // empty: reports only
@@ -322,6 +323,10 @@ func (f ReportFilter) where(e Engine) (string, []any) {
 	if f.BodyID != 0 {
 		w = append(w, "r.body_id = ?")
 		args = append(args, f.BodyID)
+	}
+	if f.MeetingID != 0 {
+		w = append(w, "r.meeting_id = ?")
+		args = append(args, f.MeetingID)
 	}
 	if f.AuthorID != 0 {
 		w = append(w, "r.author_id = ?")

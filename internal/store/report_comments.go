@@ -151,11 +151,11 @@ func (tx *Tx) DeleteComment(ctx context.Context, id int64) error {
 	return affectOne(tx.Exec(ctx, `DELETE FROM comments WHERE id = ?`, id))
 }
 
-// HasApprovedComment reports whether an address has had a comment approved,
-// so that its next comments need not wait for a moderator.
-func (db *DB) HasApprovedComment(ctx context.Context, email string) (bool, error) {
+// HasApprovedComment reports whether a person has had a comment approved,
+// so that their next comments need not wait for a moderator.
+func (db *DB) HasApprovedComment(ctx context.Context, personID int64) (bool, error) {
 	var n int
-	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM comments WHERE author_email = ? AND status = 'approved'`, email).Scan(&n)
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE person_id = ? AND status = 'approved' LIMIT 1) c`, personID).Scan(&n)
 	return n > 0, err
 }
 

@@ -21,6 +21,9 @@ func (s *Server) organisationForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := url.Values{"name": {o.Name}, "short_name": {o.ShortName}, "description": {o.Description}}
+	if o.PublicComments {
+		form.Set("public_comments", "on")
+	}
 	s.render(w, r, http.StatusOK, "organisation_form", &page{Title: "The organisation", Form: form})
 }
 
@@ -29,7 +32,8 @@ func (s *Server) organisationSave(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest)
 		return
 	}
-	in := org.OrganisationInput{Name: r.PostForm.Get("name"), ShortName: r.PostForm.Get("short_name"), Description: r.PostForm.Get("description")}
+	in := org.OrganisationInput{Name: r.PostForm.Get("name"), ShortName: r.PostForm.Get("short_name"), Description: r.PostForm.Get("description"),
+		PublicComments: formBool(r, "public_comments")}
 	err := s.Org.SaveOrganisation(r.Context(), principalOf(r), in)
 	if fe, ok := org.AsFieldErrors(err); ok {
 		s.render(w, r, http.StatusUnprocessableEntity, "organisation_form", &page{Title: "The organisation", Form: r.PostForm, Errors: fe})

@@ -153,10 +153,32 @@ func TestReportFormWorksWithoutJavaScript(t *testing.T) {
 
 func TestCommentsThroughThePages(t *testing.T) {
 	testkit.Engines(t, func(t *testing.T, db *store.DB) {
-		s := newReportSite(t, db, func(c *report.Config) { c.PublicComments = true })
+		s := newReportSite(t, db)
 		r := s.report("rep", "Open", true, report.ReportInput{CommentsOpen: true})
 		path := "/reports/" + r.Slug
-		rec := s.do("anonymous", "POST", path+"/comments", url.Values{"name": {"Pat"}, "email": {"pat@example.org"}, "comment": {"Well done."}})
+		visitor := url.Values{"name": {"Pat"}, "email": {"pat@example.org"}, "comment": {"Well done."}}
+
+		// Until the organisation allows it, visitors are asked to sign in.
+		if b := s.do("anonymous", "GET", path, nil).Body.String(); strings.Contains(b, `id="comment-form"`) || !strings.Contains(b, "to comment.") {
+			t.Error("the comment form is offered to visitors")
+		}
+		if rec := s.do("anonymous", "POST", path+"/comments", visitor); rec.Code != http.StatusUnauthorized {
+			t.Errorf("a visitor's comment while public comments are off: %d", rec.Code)
+		}
+		if c, total, _ := db.CommentsForModeration(s.ctx, store.CommentFilter{All: true}); total != 0 {
+			t.Fatalf("a refused comment was kept: %+v", c)
+		}
+		// An administrator allows it on the organisation's page.
+		if rec := s.do("rep", "POST", "/admin/organisation", url.Values{"name": {"Test Party"}, "public_comments": {"on"}}); rec.Code != http.StatusForbidden {
+			t.Errorf("a representative changed the organisation: %d", rec.Code)
+		}
+		if rec := s.do("admin", "POST", "/admin/organisation", url.Values{"name": {"Test Party"}, "public_comments": {"on"}}); rec.Code != http.StatusSeeOther {
+			t.Fatalf("allow public comments: %d", rec.Code)
+		}
+		if b := s.do("admin", "GET", "/admin/organisation", nil).Body.String(); !strings.Contains(b, `name="public_comments" value="on" aria-describedby="h-public_comments" checked`) {
+			t.Error("the organisation's page does not show public comments allowed")
+		}
+		rec := s.do("anonymous", "POST", path+"/comments", visitor)
 		if rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "#comments") {
 			t.Fatalf("comment: %d %s", rec.Code, rec.Header().Get("Location"))
 		}
@@ -179,6 +201,18 @@ func TestCommentsThroughThePages(t *testing.T) {
 		page := s.do("anonymous", "GET", path, nil).Body.String()
 		if !strings.Contains(page, "Well done.") || !strings.Contains(page, fmt.Sprintf(`id="comment-%d"`, c[0].ID)) {
 			t.Fatal("approved comment not shown")
+		}
+		if !strings.Contains(page, `id="comment-form"`) {
+			t.Error("the comment form is not offered to visitors once allowed")
+		}
+		// The same address typed again is held again.
+		visitor.Set("comment", "And again.")
+		rec = s.do("anonymous", "POST", path+"/comments", visitor)
+		if rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "#comments") {
+			t.Fatalf("second comment: %d %s", rec.Code, rec.Header().Get("Location"))
+		}
+		if _, held, _ := db.CommentsForModeration(s.ctx, store.CommentFilter{All: true, Status: store.CommentPending}); held != 1 {
+			t.Errorf("%d comments held, want the second", held)
 		}
 		if rec = s.do("anonymous", "POST", fmt.Sprintf("/comments/%d/flag", c[0].ID), url.Values{}); rec.Code != http.StatusSeeOther {
 			t.Errorf("report a comment: %d", rec.Code)
@@ -284,6 +318,24 @@ func TestFeedsSearchAndCalendars(t *testing.T) {
 		}
 		if b := s.do("anonymous", "GET", "/events/"+ev.Slug, nil).Body.String(); !strings.Contains(b, "Join the waiting list") {
 			t.Error("full event offers a place")
+		}
+		// The calendar link in the e-mail confirming a place opens the
+		// event's calendar file.
+		ms, _, _ := db.Outbox(s.ctx, store.OutboxFilter{})
+		var link string
+		for _, m := range ms {
+			if m.To == "p0@example.org" {
+				if _, after, ok := strings.Cut(m.Text, "Add it to your calendar: "); ok {
+					link = strings.Fields(after)[0]
+				}
+			}
+		}
+		if !strings.HasPrefix(link, "http://quorum.test/") {
+			t.Fatalf("no calendar link in the e-mail: %q", link)
+		}
+		rec = s.do("anonymous", "GET", strings.TrimPrefix(link, "http://quorum.test"), nil)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "SUMMARY:Action day") {
+			t.Errorf("the e-mail's calendar link %s answers %d", link, rec.Code)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -276,4 +277,62 @@ func pngBytes(w, h int) []byte {
 	var buf bytes.Buffer
 	_ = png.Encode(&buf, img)
 	return buf.Bytes()
+}
+
+// Removing a meeting's paper is for the body's secretary and
+// administrators; taking an address off the suppression list is for
+// administrators. Anyone else signed in is refused (403) and nothing
+// changes; a visitor is asked to sign in.
+func TestPaperDeleteAndUnsuppressAreRefused(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newReportSite(t, db)
+		meeting, err := s.svc.CreateMeeting(s.ctx, s.people["secretary"], s.body.ID, report.MeetingInput{Title: "February", HeldOn: "2026-02-20"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paper, err := s.svc.AddPaper(s.ctx, s.people["secretary"], meeting.ID, "Accounts", "accounts.pdf", []byte("%PDF-1.4 accounts"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.svc.Suppress(s.ctx, s.people["admin"], "bounced@example.org", store.SuppressBounce, "550"); err != nil {
+			t.Fatal(err)
+		}
+		deletePath := fmt.Sprintf("/meetings/%d/papers/%d/delete", meeting.ID, paper.ID)
+		unsuppress := url.Values{"email": {"bounced@example.org"}}
+		for _, role := range []string{"member", "rep", "rep2"} {
+			if rec := s.do(role, "POST", deletePath, url.Values{}); rec.Code != http.StatusForbidden {
+				t.Errorf("%s removing a paper: %d, want 403", role, rec.Code)
+			}
+		}
+		for _, role := range []string{"member", "rep", "rep2", "secretary"} {
+			if rec := s.do(role, "POST", "/admin/subscribers/unsuppress", unsuppress); rec.Code != http.StatusForbidden {
+				t.Errorf("%s un-suppressing an address: %d, want 403", role, rec.Code)
+			}
+		}
+		if rec := s.do("anonymous", "POST", deletePath, url.Values{}); rec.Code != http.StatusUnauthorized {
+			t.Errorf("a visitor removing a paper: %d, want 401", rec.Code)
+		}
+		if rec := s.do("anonymous", "POST", "/admin/subscribers/unsuppress", unsuppress); rec.Code != http.StatusUnauthorized {
+			t.Errorf("a visitor un-suppressing an address: %d, want 401", rec.Code)
+		}
+		if _, err := db.PaperByID(s.ctx, paper.ID); err != nil {
+			t.Errorf("the paper is gone after refusals: %v", err)
+		}
+		if sup, _ := db.IsSuppressed(s.ctx, "bounced@example.org"); !sup {
+			t.Error("the address was taken off the list by a refused request")
+		}
+		// Those who may, can.
+		if rec := s.do("secretary", "POST", deletePath, url.Values{}); rec.Code != http.StatusSeeOther {
+			t.Errorf("the secretary removing a paper: %d", rec.Code)
+		}
+		if _, err := db.PaperByID(s.ctx, paper.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the paper is still there: %v", err)
+		}
+		if rec := s.do("admin", "POST", "/admin/subscribers/unsuppress", unsuppress); rec.Code != http.StatusSeeOther {
+			t.Errorf("an administrator un-suppressing an address: %d", rec.Code)
+		}
+		if sup, _ := db.IsSuppressed(s.ctx, "bounced@example.org"); sup {
+			t.Error("the address is still suppressed")
+		}
+	})
 }
