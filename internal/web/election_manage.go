@@ -278,7 +278,12 @@ func (s *Server) electionMailingReview(w http.ResponseWriter, r *http.Request) {
 	}
 	id, _ := strconv.ParseInt(r.PostForm.Get("mailing"), 10, 64)
 	approve := r.PostForm.Get("decision") == "approve"
-	if err := s.Elections.ReviewMailing(r.Context(), principalOf(r), id, approve, r.PostForm.Get("note")); err != nil {
+	err := s.Elections.ReviewMailing(r.Context(), principalOf(r), id, approve, r.PostForm.Get("note"))
+	if fe, ok := org.AsFieldErrors(err); ok {
+		s.electionManagePage(w, r, http.StatusUnprocessableEntity, r.PostForm, fe, "mailing-"+strconv.FormatInt(id, 10))
+		return
+	}
+	if err != nil {
 		s.electionFail(w, r, err, electionPath(v)+"/manage")
 		return
 	}
