@@ -48,6 +48,11 @@ const maxElectionMessage = 250
 // takes the usual way.
 func (s *Server) electionFail(w http.ResponseWriter, r *http.Request, err error, back string) {
 	if msg, ok := electionMessage(err); ok {
+		if errors.Is(err, election.ErrNotTrustee) {
+			// Not a matter of the election's stage: the share actions are the trustees' alone.
+			s.render(w, r, http.StatusForbidden, "error", &page{Title: "You cannot do that", Data: map[string]any{"Text": msg}})
+			return
+		}
 		if r.Method == http.MethodPost && back != "" {
 			s.redirect(w, r, back, msg)
 			return
