@@ -287,6 +287,10 @@ func (s *Server) ballotOfPath(w http.ResponseWriter, r *http.Request) (store.Ele
 	switch e.Status {
 	case store.ElectionOpen:
 	case store.ElectionDraft, store.ElectionFrozen:
+		if p := principalOf(r); e.Status == store.ElectionDraft && !p.Can(auth.RunElections, auth.Target{}) && !p.Can(auth.ScrutiniseVoting, auth.Target{}) {
+			s.renderError(w, r, http.StatusNotFound) // a draft is hidden from all but the officials, as on its page
+			return e, nil, false
+		}
 		s.electionFail(w, r, election.ErrNotOpen, "")
 		return e, nil, false
 	default:
