@@ -86,6 +86,26 @@ func (s *Server) settingsInput(r *http.Request) (election.Settings, org.FieldErr
 	return st, fe
 }
 
+// settingsFields are the form's names of the settings the election names
+// otherwise, so that each refusal stands next to its field.
+var settingsFields = map[string]string{
+	"mailings_per_candidate": "mailings",
+	"count_seed":             "seed",
+	"allow_vote_change":      "allow_change",
+	"body":                   "section", // the body is chosen with its section
+}
+
+func formFieldErrors(fe org.FieldErrors) org.FieldErrors {
+	out := org.FieldErrors{}
+	for k, msg := range fe {
+		if name, ok := settingsFields[k]; ok {
+			k = name
+		}
+		out[k] = msg
+	}
+	return out
+}
+
 func (s *Server) renderElectionForm(w http.ResponseWriter, r *http.Request, status int, title, action string, form url.Values, fe org.FieldErrors) {
 	bodies, err := s.DB.Bodies(r.Context())
 	if err != nil {
@@ -134,7 +154,7 @@ func (s *Server) electionCreate(w http.ResponseWriter, r *http.Request) {
 	if len(fe) == 0 {
 		e, err := s.Elections.Create(r.Context(), principalOf(r), st)
 		if f, ok := org.AsFieldErrors(err); ok {
-			fe = f
+			fe = formFieldErrors(f)
 		} else if err != nil {
 			s.electionFail(w, r, err, "")
 			return
@@ -167,7 +187,7 @@ func (s *Server) electionUpdate(w http.ResponseWriter, r *http.Request) {
 	if len(fe) == 0 {
 		e, err := s.Elections.Update(r.Context(), principalOf(r), v.Election.ID, st)
 		if f, ok := org.AsFieldErrors(err); ok {
-			fe = f
+			fe = formFieldErrors(f)
 		} else if err != nil {
 			s.electionFail(w, r, err, electionPath(v)+"/manage")
 			return

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -146,6 +147,13 @@ func (s *Server) electionCandidate(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.PathValue("action") {
 	case "save":
+		// The photo is checked before anything is saved, so that a refused
+		// photo leaves no candidate half-added or half-edited behind.
+		photo, problem := candidatePhotoOf(r)
+		if problem != "" {
+			s.electionManagePage(w, r, http.StatusUnprocessableEntity, r.PostForm, org.FieldErrors{"photo": problem}, formID)
+			return
+		}
 		in := election.CandidateInput{Name: r.PostForm.Get("name"), Statement: r.PostForm.Get("statement"), Position: formInt(r, "position"), Attributes: map[string]string{}}
 		if g := r.PostForm.Get("gender"); g != "" {
 			in.Attributes["gender"] = g
@@ -164,8 +172,8 @@ func (s *Server) electionCandidate(w http.ResponseWriter, r *http.Request) {
 		} else {
 			c, err = s.Elections.UpdateCandidate(ctx, p, v.Election.ID, id, in)
 		}
-		if err == nil {
-			err = s.candidatePhotoUpload(r, v.Election.ID, c.ID)
+		if err == nil && photo != nil {
+			err = s.Elections.SetCandidatePhoto(ctx, p, v.Election.ID, c.ID, photo)
 		}
 		msg = "The candidate is saved."
 	case "withdraw":
@@ -187,27 +195,35 @@ func (s *Server) electionCandidate(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, back, msg)
 }
 
-// candidatePhotoUpload stores a photo sent with the candidate form, if any.
-func (s *Server) candidatePhotoUpload(r *http.Request, electionID, candidateID int64) error {
+// candidatePhotoTypes are the pictures the election takes as a
+// candidate's photo (election.SetCandidatePhoto); the form's accept
+// attribute lists the same.
+var candidatePhotoTypes = []string{"image/jpeg", "image/png", "image/webp"}
+
+// candidatePhotoOf reads the photo sent with the candidate form, if any,
+// or says in words why it cannot be taken.
+func candidatePhotoOf(r *http.Request) (img []byte, problem string) {
 	if r.MultipartForm == nil {
-		return nil
+		return nil, ""
 	}
 	f, _, err := r.FormFile("photo")
 	if errors.Is(err, http.ErrMissingFile) {
-		return nil
+		return nil, ""
 	}
 	if err != nil {
-		return org.FieldErrors{"photo": "The photo could not be read"}
+		return nil, "The photo could not be read"
 	}
 	defer f.Close()
-	img, err := io.ReadAll(io.LimitReader(f, maxPhotoBytes+1))
-	if err != nil || len(img) > maxPhotoBytes {
-		return org.FieldErrors{"photo": "The photo is too large: at most 2 MB"}
+	img, err = io.ReadAll(io.LimitReader(f, maxPhotoBytes+1))
+	switch {
+	case err != nil || len(img) > maxPhotoBytes:
+		return nil, "The photo is too large: at most 2 MB"
+	case len(img) == 0:
+		return nil, ""
+	case !slices.Contains(candidatePhotoTypes, http.DetectContentType(img)):
+		return nil, "Upload a JPEG, PNG or WebP image"
 	}
-	if len(img) == 0 {
-		return nil
-	}
-	return s.Elections.SetCandidatePhoto(r.Context(), principalOf(r), electionID, candidateID, img)
+	return img, ""
 }
 
 // electionKey sets up the election key and its trustees.
@@ -262,7 +278,12 @@ func (s *Server) electionMailingReview(w http.ResponseWriter, r *http.Request) {
 	}
 	id, _ := strconv.ParseInt(r.PostForm.Get("mailing"), 10, 64)
 	approve := r.PostForm.Get("decision") == "approve"
-	if err := s.Elections.ReviewMailing(r.Context(), principalOf(r), id, approve, r.PostForm.Get("note")); err != nil {
+	err := s.Elections.ReviewMailing(r.Context(), principalOf(r), id, approve, r.PostForm.Get("note"))
+	if fe, ok := org.AsFieldErrors(err); ok {
+		s.electionManagePage(w, r, http.StatusUnprocessableEntity, r.PostForm, fe, "mailing-"+strconv.FormatInt(id, 10))
+		return
+	}
+	if err != nil {
 		s.electionFail(w, r, err, electionPath(v)+"/manage")
 		return
 	}

@@ -157,6 +157,10 @@ func (s *Server) electionMailingsPage(w http.ResponseWriter, r *http.Request, st
 		return
 	}
 	p := principalOf(r)
+	if !p.SignedIn() {
+		s.fail(w, r, auth.ErrSignInNeeded)
+		return
+	}
 	mailings, err := s.Elections.Mailings(r.Context(), p, v.Election.ID)
 	if err != nil {
 		s.electionFail(w, r, err, "")

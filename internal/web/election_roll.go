@@ -51,6 +51,11 @@ func (s *Server) electionRollChange(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	action := r.PathValue("action")
+	if action != "add" && action != "remove" {
+		s.renderError(w, r, http.StatusNotFound)
+		return
+	}
 	p := principalOf(r)
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
 	fe := org.FieldErrors{}
@@ -65,7 +70,7 @@ func (s *Server) electionRollChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(fe) == 0 {
-		if r.PathValue("action") == "add" {
+		if action == "add" {
 			var unitID int64
 			if slug := strings.TrimSpace(r.PostForm.Get("unit")); slug != "" {
 				u, uerr := s.DB.UnitBySlug(r.Context(), slug)
@@ -82,6 +87,8 @@ func (s *Server) electionRollChange(w http.ResponseWriter, r *http.Request) {
 		}
 		if f, ok := org.AsFieldErrors(err); ok {
 			fe = f
+		} else if action == "remove" && errors.Is(err, store.ErrNotFound) {
+			fe["person"] = "This person is not on the roll"
 		} else if err != nil {
 			s.electionFail(w, r, err, electionPath(v)+"/roll")
 			return
@@ -92,7 +99,7 @@ func (s *Server) electionRollChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	msg := person.Name + " is added to the roll."
-	if r.PathValue("action") != "add" {
+	if action == "remove" {
 		msg = person.Name + " is taken off the roll."
 	}
 	s.redirect(w, r, electionPath(v)+"/roll", msg)

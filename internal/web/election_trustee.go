@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"quorum/internal/auth"
 	"quorum/internal/election"
 	"quorum/internal/org"
 )
@@ -23,6 +24,10 @@ func (s *Server) electionTrustee(w http.ResponseWriter, r *http.Request) {
 func (s *Server) electionTrusteePage(w http.ResponseWriter, r *http.Request, status int, fe org.FieldErrors) {
 	v, ok := s.electionView(w, r)
 	if !ok {
+		return
+	}
+	if !principalOf(r).SignedIn() {
+		s.fail(w, r, auth.ErrSignInNeeded)
 		return
 	}
 	if v.You.Trustee == nil {

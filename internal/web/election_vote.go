@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -56,11 +57,22 @@ func readBallot(r *http.Request, cands []store.Candidate) ([]int64, map[int64]st
 	if err != nil {
 		var ib *election.InvalidBallotError
 		if errors.As(err, &ib) {
-			return nil, raw, ib.Reason
+			return nil, raw, ballotProblem(ib)
 		}
 		return nil, raw, "This ballot cannot be accepted: check the numbers."
 	}
 	return ranking, raw, ""
+}
+
+// ballotProblem puts a refused ballot's reason in a sentence: the reason
+// follows the choice it is about ("is given to two candidates"), and a
+// choice is the number the voter wrote.
+func ballotProblem(ib *election.InvalidBallotError) string {
+	msg := ib.Reason
+	if ib.Choice > 0 {
+		msg = fmt.Sprintf("choice %d %s", ib.Choice, ib.Reason)
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:] + "."
 }
 
 func inOrder(ranking []int64, cands []store.Candidate) []store.Candidate {
@@ -157,7 +169,7 @@ func (s *Server) castFailed(w http.ResponseWriter, r *http.Request, e store.Elec
 	var ib *election.InvalidBallotError
 	if errors.As(err, &ib) {
 		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + e.Title, Data: ballotPaper{
-			Election: e, Candidates: cands, Action: action, Numbers: raw, Problem: ib.Reason}})
+			Election: e, Candidates: cands, Action: action, Numbers: raw, Problem: ballotProblem(ib)}})
 		return
 	}
 	s.electionFail(w, r, err, "")
@@ -275,6 +287,10 @@ func (s *Server) ballotOfPath(w http.ResponseWriter, r *http.Request) (store.Ele
 	switch e.Status {
 	case store.ElectionOpen:
 	case store.ElectionDraft, store.ElectionFrozen:
+		if p := principalOf(r); e.Status == store.ElectionDraft && !p.Can(auth.RunElections, auth.Target{}) && !p.Can(auth.ScrutiniseVoting, auth.Target{}) {
+			s.renderError(w, r, http.StatusNotFound) // a draft is hidden from all but the officials, as on its page
+			return e, nil, false
+		}
 		s.electionFail(w, r, election.ErrNotOpen, "")
 		return e, nil, false
 	default:
