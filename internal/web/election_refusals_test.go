@@ -207,7 +207,7 @@ func TestEveryElectionRouteForEveryRole(t *testing.T) {
 		L := draftElectionThroughPages(t, s, "Life of an election", settings,
 			candidate("Ada"), candidate("Ben"), candidate("Cy"), url.Values{"name": {"Cora"}, "person": {"candidate@example.org"}}, candidate("Eve"))
 		ids := s.candidateIDs(L)
-		expect(t, s.postFile("returning_officer", L+"/candidates/save", "photo", "photo", pngImage(t, color.White), url.Values{"name": {"Ada"}, "candidate": {ids["Ada"]}}), http.StatusSeeOther, "Ada's photo")
+		expect(t, s.postFile("returning_officer", L+"/candidates/save", "photo", "photo", pngImage(t, color.White), url.Values{"name": {"Ada"}, "candidate": {ids["Ada"]}, "gender": {"woman"}}), http.StatusSeeOther, "Ada's photo")
 		expect(t, s.do("returning_officer", "POST", L+"/key", trusteesForm), http.StatusSeeOther, "key")
 		var electionID int64
 		if err := db.QueryRow(t.Context(), `SELECT id FROM elections WHERE slug = 'life-of-an-election'`).Scan(&electionID); err != nil {
@@ -228,7 +228,7 @@ func TestEveryElectionRouteForEveryRole(t *testing.T) {
 		passphrase := fixed(url.Values{"passphrase": {scrutineerPassphrase}, "passphrase_again": {scrutineerPassphrase}})
 		results := func(let []string, others outcome, per map[string]outcome) []step {
 			var out []step
-			for _, p := range []string{"/result", "/board", "/ballots.blt", "/ballots.json"} {
+			for _, p := range []string{"/result", "/board", "/ballots.blt", "/ballots.json", "/candidates.csv"} {
 				out = append(out, step{method: "GET", path: L + p, let: let, others: others, per: per})
 			}
 			return out
