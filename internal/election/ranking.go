@@ -72,6 +72,8 @@ func RankingFromNumbers(numbers map[int64]int) ([]int64, error) {
 		switch {
 		case m.num == i: // equal to the previous number
 			return nil, &InvalidBallotError{Choice: m.num, Reason: "is given to two candidates: give each number once"}
+		case m.num != i+1 && i == 0:
+			return nil, &InvalidBallotError{Choice: 1, Reason: fmt.Sprintf("is missing: number your choices 1, 2, 3… starting from 1 (the lowest number given is %d)", m.num)}
 		case m.num != i+1:
 			return nil, &InvalidBallotError{Choice: i + 1, Reason: fmt.Sprintf("is missing: number your choices 1, 2, 3… without a gap (number %d follows %d)", m.num, i)}
 		}

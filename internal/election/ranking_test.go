@@ -3,6 +3,7 @@ package election_test
 import (
 	"encoding/binary"
 	"errors"
+	"strings"
 	"testing"
 
 	"quorum/internal/election"
@@ -42,17 +43,21 @@ func TestRankingFromNumbers(t *testing.T) {
 		numbers map[int64]int
 		want    []int64
 		bad     bool
+		says    string // in the reason given
 	}{
-		{"in order", map[int64]int{11: 2, 12: 1, 14: 0}, []int64{12, 11}, false},
-		{"none", map[int64]int{11: 0}, nil, true},
-		{"gap", map[int64]int{11: 1, 12: 3}, nil, true},
-		{"starts at 2", map[int64]int{11: 2}, nil, true},
-		{"number twice", map[int64]int{11: 1, 12: 1}, nil, true},
-		{"negative", map[int64]int{11: -1}, nil, true},
+		{"in order", map[int64]int{11: 2, 12: 1, 14: 0}, []int64{12, 11}, false, ""},
+		{"none", map[int64]int{11: 0}, nil, true, ""},
+		{"gap", map[int64]int{11: 1, 12: 3}, nil, true, "number 3 follows 1"},
+		{"starts at 2", map[int64]int{11: 2}, nil, true, "starting from 1 (the lowest number given is 2)"},
+		{"number twice", map[int64]int{11: 1, 12: 1}, nil, true, "two candidates"},
+		{"negative", map[int64]int{11: -1}, nil, true, ""},
 	} {
 		got, err := election.RankingFromNumbers(tc.numbers)
 		if tc.bad != (err != nil) || (!tc.bad && !equal(got, tc.want)) {
 			t.Errorf("%s: %v %v", tc.name, got, err)
+		}
+		if tc.says != "" && (err == nil || !strings.Contains(err.Error(), tc.says)) {
+			t.Errorf("%s: the reason %q does not say %q", tc.name, err, tc.says)
 		}
 		if tc.bad && !errors.Is(err, election.ErrInvalidBallot) {
 			t.Errorf("%s: error %v is not ErrInvalidBallot", tc.name, err)
