@@ -32,6 +32,7 @@ func (s *site) postFile(role, path, field, name string, content []byte, fields u
 	mw.Close()
 	req := httptest.NewRequest("POST", path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.RemoteAddr = clientOf(role)
 	req.AddCookie(&http.Cookie{Name: "quorum_session", Value: s.sessions[role]})
 	rec := httptest.NewRecorder()
 	s.srv.ServeHTTP(rec, req)

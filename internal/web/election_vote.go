@@ -177,9 +177,8 @@ func (s *Server) castFailed(w http.ResponseWriter, r *http.Request, e store.Elec
 
 // linkBallot opens the ballot paper from a one-time ballot link.
 func (s *Server) linkBallot(w http.ResponseWriter, r *http.Request) {
-	lb, err := s.Elections.ResolveBallotLink(r.Context(), r.PathValue("token"))
-	if err != nil {
-		s.electionFail(w, r, err, "")
+	lb, ok := s.resolveLink(w, r)
+	if !ok {
 		return
 	}
 	if lb.Voted && !lb.Election.AllowVoteChange {
@@ -236,9 +235,8 @@ func (s *Server) linkPost(w http.ResponseWriter, r *http.Request) (election.Link
 		s.renderError(w, r, http.StatusBadRequest)
 		return election.LinkBallot{}, false
 	}
-	lb, err := s.Elections.ResolveBallotLink(r.Context(), r.PathValue("token"))
-	if err != nil {
-		s.electionFail(w, r, err, "")
+	lb, ok := s.resolveLink(w, r)
+	if !ok || !s.ballotAttemptAllowed(w, r, linkKey(r.PathValue("token"))) {
 		return lb, false
 	}
 	return lb, true
@@ -277,6 +275,9 @@ func (s *Server) ballotOfPath(w http.ResponseWriter, r *http.Request) (store.Ele
 	}
 	if !principalOf(r).SignedIn() {
 		s.fail(w, r, auth.ErrSignInNeeded)
+		return store.Election{}, nil, false
+	}
+	if !s.ballotAttemptAllowed(w, r, voterKey(principalOf(r).PersonID)) {
 		return store.Election{}, nil, false
 	}
 	e, cands, err := s.Elections.BallotPaper(r.Context(), r.PathValue("slug"))

@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -171,6 +173,7 @@ func (s *site) do(role, method, path string, form url.Values) *httptest.Response
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, path, body)
+	req.RemoteAddr = clientOf(role)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -180,6 +183,16 @@ func (s *site) do(role, method, path string, form url.Values) *httptest.Response
 	rec := httptest.NewRecorder()
 	s.srv.ServeHTTP(rec, req)
 	return rec
+}
+
+// clientOf gives each role an address of its own, as people on their own
+// devices have, so that limits per address count each role apart.
+func clientOf(role string) string {
+	i := slices.Index(roleNames, role)
+	if i < 0 {
+		i = len(roleNames) + len(role) // the candidate and other extra roles
+	}
+	return fmt.Sprintf("192.0.2.%d:1234", i+1)
 }
 
 // now is the time the fixture's server sees.

@@ -47,6 +47,9 @@ type Server struct {
 	pages   *templates
 	metrics *metrics
 	handler http.Handler
+	// ballots and badLinks limit casting and guessing ballot links, in
+	// memory (see vote_limit.go).
+	ballots, badLinks *attemptLimiter
 }
 
 // New parses every template (a broken template fails the start, not a
@@ -65,7 +68,8 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, pages: pages, metrics: newMetrics()}
+	s := &Server{Deps: d, pages: pages, metrics: newMetrics(),
+		ballots: newAttemptLimiter(ballotAttempts, ballotWindow), badLinks: newAttemptLimiter(badLinkAttempts, badLinkWindow)}
 	s.handler = s.routes()
 	return s, nil
 }
