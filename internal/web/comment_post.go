@@ -20,7 +20,7 @@ func (s *Server) commentPost(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	pg, err := s.Reports.ReportPage(ctx, p, r.PathValue("slug"))
 	if err != nil {
-		s.failReports(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	in := report.CommentInput{
@@ -41,7 +41,7 @@ func (s *Server) commentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.failReports(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if res.Status == store.CommentApproved {
@@ -68,7 +68,7 @@ func (s *Server) commentFlag(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Reports.FlagComment(r.Context(), principalOf(r), id, r.PostForm.Get("reason"), clientKey(r)); err != nil {
-		s.failReports(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.redirect(w, r, reportsURL(c.ReportSlug)+"#comments", "Thank you. The moderators will look at that comment.")

@@ -156,7 +156,7 @@ func (s *Server) electionCreate(w http.ResponseWriter, r *http.Request) {
 		if f, ok := org.AsFieldErrors(err); ok {
 			fe = formFieldErrors(f)
 		} else if err != nil {
-			s.electionFail(w, r, err, "")
+			s.failBack(w, r, err, "")
 			return
 		} else {
 			s.redirect(w, r, "/elections/"+e.Slug+"/manage", "The election is set up as a draft. Add its candidates, electorate and key.")
@@ -189,7 +189,7 @@ func (s *Server) electionUpdate(w http.ResponseWriter, r *http.Request) {
 		if f, ok := org.AsFieldErrors(err); ok {
 			fe = formFieldErrors(f)
 		} else if err != nil {
-			s.electionFail(w, r, err, electionPath(v)+"/manage")
+			s.failBack(w, r, err, electionPath(v)+"/manage")
 			return
 		} else {
 			s.redirect(w, r, "/elections/"+e.Slug+"/manage", "The election's settings are saved.")

@@ -92,7 +92,7 @@ func (s *Server) electionAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.electionFail(w, r, err, back)
+		s.failBack(w, r, err, back)
 		return
 	}
 	s.redirect(w, r, back, msg)
@@ -113,7 +113,7 @@ func (s *Server) electionRules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.electionFail(w, r, err, electionPath(v)+"/manage")
+		s.failBack(w, r, err, electionPath(v)+"/manage")
 		return
 	}
 	s.redirect(w, r, electionPath(v)+"/manage", "Who may vote is saved.")
@@ -189,7 +189,7 @@ func (s *Server) electionCandidate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.electionFail(w, r, err, back)
+		s.failBack(w, r, err, back)
 		return
 	}
 	s.redirect(w, r, back, msg)
@@ -259,7 +259,7 @@ func (s *Server) electionKey(w http.ResponseWriter, r *http.Request) {
 		if f, ok := org.AsFieldErrors(err); ok {
 			fe = f
 		} else if err != nil {
-			s.electionFail(w, r, err, electionPath(v)+"/manage")
+			s.failBack(w, r, err, electionPath(v)+"/manage")
 			return
 		}
 	}
@@ -284,7 +284,7 @@ func (s *Server) electionMailingReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.electionFail(w, r, err, electionPath(v)+"/manage")
+		s.failBack(w, r, err, electionPath(v)+"/manage")
 		return
 	}
 	msg := "The mailing is rejected; the candidate can see your note."

@@ -20,7 +20,7 @@ func (s *Server) electionResult(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.Elections.Result(r.Context(), principalOf(r), v.Election.ID)
 	if err != nil {
-		s.electionFail(w, r, err, "")
+		s.failBack(w, r, err, "")
 		return
 	}
 	s.render(w, r, http.StatusOK, "election_result", &page{Title: "Result: " + v.Election.Title, Data: map[string]any{
@@ -40,7 +40,7 @@ func (s *Server) electionBoard(w http.ResponseWriter, r *http.Request) {
 	pg := pageFrom(r, 100)
 	board, err := s.Elections.Board(r.Context(), p, v.Election.ID, pg)
 	if err != nil {
-		s.electionFail(w, r, err, "")
+		s.failBack(w, r, err, "")
 		return
 	}
 	data := map[string]any{"V": v, "B": board, "Path": electionPath(v), "Pager": newPager(r, pg, board.Total)}
@@ -52,7 +52,7 @@ func (s *Server) electionBoard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err != nil {
-			s.electionFail(w, r, err, "")
+			s.failBack(w, r, err, "")
 			return
 		}
 		data["Check"] = check
@@ -72,7 +72,7 @@ func (s *Server) electionDownload(w http.ResponseWriter, r *http.Request) {
 	// Check first that the board may be read, so an error is a page, not half a file.
 	board, err := s.Elections.Board(r.Context(), p, v.Election.ID, pageFrom(r, 1))
 	if err != nil {
-		s.electionFail(w, r, err, "")
+		s.failBack(w, r, err, "")
 		return
 	}
 	files := board.Downloads
@@ -88,7 +88,7 @@ func (s *Server) electionDownload(w http.ResponseWriter, r *http.Request) {
 	case "candidates.csv":
 		data, err := s.Elections.CandidatesCSV(r.Context(), p, v.Election.ID)
 		if err != nil {
-			s.electionFail(w, r, err, "")
+			s.failBack(w, r, err, "")
 			return
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -120,7 +120,7 @@ func (s *Server) electionScrutiny(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("recount") != "" {
 		rc, err := s.Elections.Recount(r.Context(), p, v.Election.ID)
 		if err != nil {
-			s.electionFail(w, r, err, "")
+			s.failBack(w, r, err, "")
 			return
 		}
 		data["Recount"] = rc
@@ -136,7 +136,7 @@ func (s *Server) electionSignOff(w http.ResponseWriter, r *http.Request) {
 	}
 	so, err := s.Elections.SignOff(r.Context(), principalOf(r), v.Election.ID, r.PostForm.Get("note"))
 	if err != nil {
-		s.electionFail(w, r, err, electionPath(v)+"/scrutiny")
+		s.failBack(w, r, err, electionPath(v)+"/scrutiny")
 		return
 	}
 	msg := "Your sign-off is recorded: the recount agrees with the declared count."
@@ -163,12 +163,12 @@ func (s *Server) electionMailingsPage(w http.ResponseWriter, r *http.Request, st
 	}
 	mailings, err := s.Elections.Mailings(r.Context(), p, v.Election.ID)
 	if err != nil {
-		s.electionFail(w, r, err, "")
+		s.failBack(w, r, err, "")
 		return
 	}
 	left, err := s.Elections.MailingAllowance(r.Context(), p, v.Election.ID)
 	if err != nil {
-		s.electionFail(w, r, err, "")
+		s.failBack(w, r, err, "")
 		return
 	}
 	s.render(w, r, status, "election_mailings", &page{Title: "Your mailings: " + v.Election.Title, Form: r.PostForm, Errors: fe, Data: map[string]any{
@@ -187,7 +187,7 @@ func (s *Server) electionMailingSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.electionFail(w, r, err, electionPath(v)+"/mailings")
+		s.failBack(w, r, err, electionPath(v)+"/mailings")
 		return
 	}
 	s.redirect(w, r, electionPath(v)+"/mailings", "Your mailing is with the returning officer for approval.")

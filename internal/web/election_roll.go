@@ -29,14 +29,14 @@ func (s *Server) electionRollPage(w http.ResponseWriter, r *http.Request, status
 	ctx := r.Context()
 	size, err := s.Elections.RollSize(ctx, p, v.Election.ID)
 	if err != nil {
-		s.electionFail(w, r, err, "")
+		s.failBack(w, r, err, "")
 		return
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	pg := pageFrom(r, 50)
 	people, total, err := s.Elections.Roll(ctx, p, v.Election.ID, q, pg)
 	if err != nil {
-		s.electionFail(w, r, err, "")
+		s.failBack(w, r, err, "")
 		return
 	}
 	s.render(w, r, status, "election_roll", &page{Title: "Roll of voters: " + v.Election.Title, Form: r.PostForm, Errors: fe, Data: map[string]any{
@@ -90,7 +90,7 @@ func (s *Server) electionRollChange(w http.ResponseWriter, r *http.Request) {
 		} else if action == "remove" && errors.Is(err, store.ErrNotFound) {
 			fe["person"] = "This person is not on the roll"
 		} else if err != nil {
-			s.electionFail(w, r, err, electionPath(v)+"/roll")
+			s.failBack(w, r, err, electionPath(v)+"/roll")
 			return
 		}
 	}

@@ -31,7 +31,7 @@ func (s *Server) electionTrusteePage(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	if v.You.Trustee == nil {
-		s.electionFail(w, r, election.ErrNotTrustee, "")
+		s.failBack(w, r, election.ErrNotTrustee, "")
 		return
 	}
 	s.render(w, r, status, "election_trustee", &page{Title: "Your share of the key: " + v.Election.Title, Errors: fe, Data: map[string]any{
@@ -47,7 +47,7 @@ func (s *Server) electionShareFile(w http.ResponseWriter, r *http.Request) {
 	}
 	file, name, err := s.Elections.CollectShareFile(r.Context(), principalOf(r), v.Election.ID)
 	if err != nil {
-		s.electionFail(w, r, err, electionPath(v)+"/trustee")
+		s.failBack(w, r, err, electionPath(v)+"/trustee")
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
@@ -73,7 +73,7 @@ func (s *Server) electionShareSeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.electionFail(w, r, err, electionPath(v)+"/trustee")
+		s.failBack(w, r, err, electionPath(v)+"/trustee")
 		return
 	}
 	s.redirect(w, r, electionPath(v)+"/trustee", "Your share is sealed with your passphrase. Keep the passphrase safe: the count needs it.")
@@ -120,7 +120,7 @@ func (s *Server) electionShareSubmit(w http.ResponseWriter, r *http.Request) {
 			s.electionTrusteePage(w, r, http.StatusUnprocessableEntity, fe)
 			return
 		}
-		s.electionFail(w, r, err, electionPath(v)+"/trustee")
+		s.failBack(w, r, err, electionPath(v)+"/trustee")
 		return
 	}
 	msg := fmt.Sprintf("Thank you: %d of the %d shares needed have been given.", progress.Submitted, progress.Needed)

@@ -105,7 +105,7 @@ func (s *Server) voteForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !v.You.CanVote && !v.You.CanChange {
-		s.electionFail(w, r, s.whyNot(r, v), "")
+		s.failBack(w, r, s.whyNot(r, v), "")
 		return
 	}
 	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + v.Election.Title, Data: ballotPaper{
@@ -172,7 +172,7 @@ func (s *Server) castFailed(w http.ResponseWriter, r *http.Request, e store.Elec
 			Election: e, Candidates: cands, Action: action, Numbers: raw, Problem: ballotProblem(ib)}})
 		return
 	}
-	s.electionFail(w, r, err, "")
+	s.failBack(w, r, err, "")
 }
 
 // linkBallot opens the ballot paper from a one-time ballot link.
@@ -182,7 +182,7 @@ func (s *Server) linkBallot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if lb.Voted && !lb.Election.AllowVoteChange {
-		s.electionFail(w, r, election.ErrAlreadyVoted, "")
+		s.failBack(w, r, election.ErrAlreadyVoted, "")
 		return
 	}
 	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: ballotPaper{
@@ -292,10 +292,10 @@ func (s *Server) ballotOfPath(w http.ResponseWriter, r *http.Request) (store.Ele
 			s.renderError(w, r, http.StatusNotFound) // a draft is hidden from all but the officials, as on its page
 			return e, nil, false
 		}
-		s.electionFail(w, r, election.ErrNotOpen, "")
+		s.failBack(w, r, election.ErrNotOpen, "")
 		return e, nil, false
 	default:
-		s.electionFail(w, r, election.ErrClosed, "")
+		s.failBack(w, r, election.ErrClosed, "")
 		return e, nil, false
 	}
 	return e, cands, true

@@ -86,7 +86,7 @@ func (s *Server) nominationDeclare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.nominationFail(w, r, err, path)
+		s.failBack(w, r, err, path)
 		return
 	}
 	s.redirect(w, r, path, "Your candidacy and statement are saved.")
@@ -100,7 +100,7 @@ func (s *Server) nominationStandDown(w http.ResponseWriter, r *http.Request) {
 	}
 	path := nominationPath(per) + "/candidate"
 	if err := s.Nominations.StandDown(r.Context(), principalOf(r), per.ID); err != nil {
-		s.nominationFail(w, r, err, path)
+		s.failBack(w, r, err, path)
 		return
 	}
 	s.redirect(w, r, path, "You are no longer standing. You can stand again until the deadline.")
@@ -128,7 +128,7 @@ func (s *Server) nominationAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Nominations.Answer(r.Context(), principalOf(r), id, consent); err != nil {
-		s.nominationFail(w, r, err, path)
+		s.failBack(w, r, err, path)
 		return
 	}
 	msg := "You consented to the nomination."

@@ -1,53 +1,12 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"strings"
 
 	"quorum/internal/auth"
-	"quorum/internal/nomination"
 	"quorum/internal/org"
 	"quorum/internal/store"
 )
-
-// nominationWords are the nomination errors written for the person who
-// caused them; they are shown as they are.
-var nominationWords = []error{
-	nomination.ErrClosed, nomination.ErrNotOpen, nomination.ErrChanged, nomination.ErrNoBallotOfficer,
-}
-
-// nominationRefusals are refusals of someone who may not do the thing at
-// all: they answer 403 with the reason.
-var nominationRefusals = []error{nomination.ErrNotNominator, nomination.ErrNotCandidate}
-
-func nominationMessage(err error) string {
-	msg := err.Error()
-	return strings.ToUpper(msg[:1]) + msg[1:] + "."
-}
-
-// nominationFail answers a nomination action that failed: a plain-words
-// refusal goes back to the page it came from as a message; anything else
-// takes the usual way.
-func (s *Server) nominationFail(w http.ResponseWriter, r *http.Request, err error, back string) {
-	for _, e := range nominationRefusals {
-		if errors.Is(err, e) {
-			s.render(w, r, http.StatusForbidden, "error", &page{Title: "You cannot do that", Data: map[string]any{"Text": nominationMessage(e)}})
-			return
-		}
-	}
-	for _, e := range nominationWords {
-		if errors.Is(err, e) {
-			if r.Method == http.MethodPost && back != "" {
-				s.redirect(w, r, back, nominationMessage(err))
-				return
-			}
-			s.render(w, r, http.StatusConflict, "error", &page{Title: "Not possible now", Data: map[string]any{"Text": nominationMessage(err)}})
-			return
-		}
-	}
-	s.fail(w, r, err)
-}
 
 // nominationPeriod loads the period named by {slug}.
 func (s *Server) nominationPeriod(w http.ResponseWriter, r *http.Request) (store.NominationPeriod, bool) {

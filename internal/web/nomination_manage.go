@@ -96,7 +96,7 @@ func (s *Server) nominationCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.nominationFail(w, r, err, "")
+		s.failBack(w, r, err, "")
 		return
 	}
 	s.redirect(w, r, nominationPath(per), "The nomination period is open.")
@@ -110,7 +110,7 @@ func (s *Server) nominationClose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Nominations.Close(r.Context(), principalOf(r), per.ID); err != nil {
-		s.nominationFail(w, r, err, nominationPath(per))
+		s.failBack(w, r, err, nominationPath(per))
 		return
 	}
 	msg := "Nominations are closed."
@@ -127,7 +127,7 @@ func (s *Server) nominationHandOver(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Nominations.HandOver(r.Context(), principalOf(r), per.ID); err != nil {
-		s.nominationFail(w, r, err, nominationPath(per))
+		s.failBack(w, r, err, nominationPath(per))
 		return
 	}
 	s.redirect(w, r, nominationPath(per), "The qualified candidates who consented are on the ballot.")

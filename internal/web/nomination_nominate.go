@@ -59,7 +59,7 @@ func (s *Server) nominateLoad(w http.ResponseWriter, r *http.Request, as string)
 		if len(noms) > 1 && as == "" {
 			v.Nominator = noms[0]
 		} else {
-			s.nominationFail(w, r, nomination.ErrNotNominator, "")
+			s.failBack(w, r, nomination.ErrNotNominator, "")
 			return v, false
 		}
 	}
@@ -122,7 +122,7 @@ func (s *Server) nominateForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v.Per.Status != store.PeriodOpen || !s.Now().Before(v.Per.ClosesAt) {
-		s.nominationFail(w, r, nomination.ErrClosed, "")
+		s.failBack(w, r, nomination.ErrClosed, "")
 		return
 	}
 	s.renderNominate(w, r, http.StatusOK, v, nominateFormValues(v, s.Location), nil)
@@ -212,7 +212,7 @@ func (s *Server) nominateSubmit(w http.ResponseWriter, r *http.Request) {
 				fe[k] = m
 			}
 		} else {
-			s.nominationFail(w, r, err, v.Path+"/nominate?as="+url.QueryEscape(v.Nominator.Key))
+			s.failBack(w, r, err, v.Path+"/nominate?as="+url.QueryEscape(v.Nominator.Key))
 			return
 		}
 	}

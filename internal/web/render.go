@@ -15,7 +15,6 @@ import (
 
 	"quorum/internal/auth"
 	"quorum/internal/org"
-	"quorum/internal/store"
 )
 
 //go:embed templates
@@ -222,28 +221,6 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, msg string
 		s.flash(w, msg)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
-}
-
-// fail maps an error from a domain service to what the visitor sees. Users
-// see plain words; the log gets the detail.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, auth.ErrSignInNeeded):
-		if r.Method == http.MethodGet {
-			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return
-		}
-		s.renderError(w, r, http.StatusUnauthorized)
-	case errors.Is(err, auth.ErrForbidden):
-		s.renderError(w, r, http.StatusForbidden)
-	case errors.Is(err, store.ErrNotFound):
-		s.renderError(w, r, http.StatusNotFound)
-	case errors.Is(err, auth.ErrTooManyTries):
-		s.renderError(w, r, http.StatusTooManyRequests)
-	default:
-		s.Log.Error("request failed", "route", r.Pattern, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError)
-	}
 }
 
 var errorTexts = map[int]struct{ title, text string }{

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -120,18 +119,6 @@ func (c *captureWriter) Write(b []byte) (int, error) {
 		c.status = http.StatusOK
 	}
 	return c.buf.Write(b)
-}
-
-// failReports maps the report domain's errors, then the general ones.
-func (s *Server) failReports(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, report.ErrRateLimited):
-		s.renderError(w, r, http.StatusTooManyRequests)
-	case errors.Is(err, report.ErrClosed), errors.Is(err, report.ErrNotPublished):
-		s.renderError(w, r, http.StatusForbidden)
-	default:
-		s.fail(w, r, err)
-	}
 }
 
 // fieldErrors extracts form errors from a domain error.

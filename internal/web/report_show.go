@@ -70,7 +70,7 @@ func (s *Server) reportShowFresh(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.failReports(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.renderReport(w, r, http.StatusOK, pg, nil, nil)
@@ -109,7 +109,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) reportPrint(w http.ResponseWriter, r *http.Request) {
 	pg, err := s.Reports.ReportPage(r.Context(), principalOf(r), r.PathValue("slug"))
 	if err != nil {
-		s.failReports(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	t, ok := s.pages.byName["report_print"]

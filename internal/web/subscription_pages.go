@@ -33,7 +33,7 @@ func (s *Server) subscriptionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.failReports(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.renderReports(w, r, http.StatusOK, "subscription_message", &page{Title: "Check your e-mail", Data: map[string]any{

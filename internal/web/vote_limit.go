@@ -118,7 +118,7 @@ func (s *Server) resolveLink(w http.ResponseWriter, r *http.Request) (election.L
 		if errors.Is(err, election.ErrLinkInvalid) {
 			s.badLinks.allow(addr, s.Now())
 		}
-		s.electionFail(w, r, err, "")
+		s.failBack(w, r, err, "")
 		return lb, false
 	}
 	return lb, true

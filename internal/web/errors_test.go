@@ -1,0 +1,42 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"quorum/internal/auth"
+	"quorum/internal/election"
+	"quorum/internal/nomination"
+	"quorum/internal/store"
+)
+
+func TestErrorAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		status int
+		msg    string
+	}{
+		{store.ErrNotFound, http.StatusNotFound, ""},
+		{fmt.Errorf("load: %w", auth.ErrForbidden), http.StatusForbidden, ""},
+		{fmt.Errorf("cast: %w", election.ErrAlreadyVoted), http.StatusConflict, "You have already voted in this election."},
+		// The detail after the sentinel's words is kept; a wrapper's prefix is not.
+		{fmt.Errorf("links: %w: set the closing time first", election.ErrWrongStage), http.StatusConflict,
+			"This is not possible at this stage of the election: set the closing time first."},
+		{election.ErrNotTrustee, http.StatusForbidden, "You are not a trustee of this election's key."},
+		{fmt.Errorf("%w: this nomination was withdrawn", nomination.ErrChanged), http.StatusConflict, ""},
+		{errors.New("disk on fire"), http.StatusInternalServerError, ""},
+	} {
+		status, msg, _ := errorAnswer(tc.err)
+		if status != tc.status {
+			t.Errorf("%v: status %d, want %d", tc.err, status, tc.status)
+		}
+		if tc.msg != "" && msg != tc.msg {
+			t.Errorf("%v: says %q, want %q", tc.err, msg, tc.msg)
+		}
+		if tc.status == http.StatusInternalServerError && msg != "" {
+			t.Errorf("an unknown error's words are shown: %q", msg)
+		}
+	}
+}
