@@ -101,6 +101,11 @@ func TestHustingsOfAnElection(t *testing.T) {
 			t.Fatalf("the hustings is at %q", eventPath)
 		}
 
+		// The list of events says which election a hustings is for.
+		if list := s.do("anonymous", "GET", "/events", nil).Body.String(); !strings.Contains(list, `For the election: <a href="/elections/members-section-ballot">Members&#39; section ballot</a>`) {
+			t.Errorf("the list of events does not name the hustings' election: %.3000s", list)
+		}
+
 		// The election's page lists it, with when and where.
 		page := s.do("anonymous", "GET", "/elections/members-section-ballot", nil)
 		expect(t, page, http.StatusOK, "the election's page")
