@@ -140,7 +140,7 @@ func (s *Service) PostComment(ctx context.Context, p *auth.Principal, reportID i
 		}
 	}
 	c := store.Comment{ReportID: r.ID, ParentID: in.ParentID, PersonID: p.PersonID, AuthorName: in.Name, AuthorEmail: in.Email,
-		AuthorURL: in.URL, Body: in.Body, Status: status, NotifyReplies: in.Notify && in.Email != "", CreatedAt: s.now()}
+		AuthorURL: in.URL, Body: in.Body, Status: status, NotifyReplies: notifyReplies(p, in), CreatedAt: s.now()}
 	err = s.inTx(ctx, func(tx *store.Tx) error {
 		if c.ParentID != 0 {
 			parent, err := tx.CommentByID(ctx, c.ParentID)
@@ -158,6 +158,13 @@ func (s *Service) PostComment(ctx context.Context, p *auth.Principal, reportID i
 		return nil
 	})
 	return CommentResult{ID: c.ID, Status: status}, err
+}
+
+// notifyReplies says whether the commenter is to be told of replies: only
+// a signed-in person, whose address Quorum knows to be theirs. A visitor's
+// address is typed, so anyone could have their replies sent to another.
+func notifyReplies(p *auth.Principal, in CommentInput) bool {
+	return in.Notify && in.Email != "" && p.SignedIn()
 }
 
 // CommentReplyKind is the job that tells a commenter someone replied.

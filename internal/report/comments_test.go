@@ -57,28 +57,42 @@ func TestCommentsAreModerated(t *testing.T) {
 		if _, err := e.svc.Moderate(e.ctx, e.rep, res2.ID, report.ModApprove); err != nil {
 			t.Fatal(err)
 		}
-		// A reply by someone else; Pat asked to be told.
-		reply := report.CommentInput{ParentID: res.ID, Name: "Sam", Email: "sam@example.org", Body: "I agree <b>strongly</b>.", Client: "192.0.2.2"}
-		res3, err := e.svc.PostComment(e.ctx, e.anon, r.ID, reply)
-		if err != nil || res3.Status != store.CommentPending {
-			t.Fatalf("reply: %v %+v", err, res3)
+		// A signed-in member asks to be told of replies too; a member's
+		// address is known to be theirs, a visitor's typed one is not.
+		carol, err := e.svc.PostComment(e.ctx, e.member, r.ID, report.CommentInput{Body: "What did the committee decide?", Notify: true, Client: "192.0.2.3"})
+		if err != nil || carol.Status != store.CommentPending {
+			t.Fatalf("the member's comment: %v %+v", err, carol)
 		}
-		if _, err := e.svc.Moderate(e.ctx, e.rep, res3.ID, report.ModApprove); err != nil {
+		if _, err := e.svc.Moderate(e.ctx, e.rep, carol.ID, report.ModApprove); err != nil {
 			t.Fatal(err)
+		}
+		// Replies by someone else to both; both asked to be told.
+		for _, parent := range []int64{res.ID, carol.ID} {
+			reply := report.CommentInput{ParentID: parent, Name: "Sam", Email: "sam@example.org", Body: "I agree <b>strongly</b>.", Client: "192.0.2.2"}
+			res3, err := e.svc.PostComment(e.ctx, e.anon, r.ID, reply)
+			if err != nil || res3.Status != store.CommentPending {
+				t.Fatalf("reply: %v %+v", err, res3)
+			}
+			if _, err := e.svc.Moderate(e.ctx, e.rep, res3.ID, report.ModApprove); err != nil {
+				t.Fatal(err)
+			}
 		}
 		e.runJobs()
 		var notice *store.OutboxMessage
 		for _, m := range e.outbox() {
-			if m.To == "pat@example.org" {
+			switch m.To {
+			case "carol-member@party.example":
 				m := m
 				notice = &m
+			case "pat@example.org":
+				t.Fatalf("a visitor's typed address was sent a reply notice: anyone could have typed it")
 			}
 		}
 		if notice == nil || !strings.Contains(notice.Text, "Sam replied") || !strings.Contains(notice.Text, "#comment-") {
 			t.Fatalf("reply notice: %+v", notice)
 		}
 		pg, _ = e.svc.ReportPage(e.ctx, e.anon, r.Slug)
-		if len(pg.Comments) != 2 || len(pg.Comments[0].Replies) != 1 || pg.Comments[0].Replies[0].Depth != 1 {
+		if len(pg.Comments) != 3 || len(pg.Comments[0].Replies) != 1 || pg.Comments[0].Replies[0].Depth != 1 {
 			t.Fatalf("threads: %+v", pg.Comments)
 		}
 		if h := pg.Comments[0].Replies[0].HTML; !strings.Contains(h, "&lt;b&gt;strongly&lt;/b&gt;") {
