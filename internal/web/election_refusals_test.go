@@ -307,11 +307,10 @@ func TestEveryElectionRouteForEveryRole(t *testing.T) {
 		// Voting is open: the branch's members vote; ballot links go out.
 		s.try(t, roles,
 			step{method: "GET", path: L + "/vote", let: voters, others: notNow, per: map[string]outcome{"anonymous": refused}},
-			// The review, and the way back from it, change nothing and do
-			// not look the voter up on the roll; the cast does. So the
-			// candidate, who is not on the roll, gets as far as the review
-			// and no further.
-			step{method: "POST", path: L + "/vote", form: ada, let: slices.Concat(voters, []string{"candidate"}), per: map[string]outcome{"anonymous": refused}},
+			// The review tells someone not on the roll (the candidate) at
+			// once; the way back from it changes nothing and does not look
+			// the voter up.
+			step{method: "POST", path: L + "/vote", form: ada, let: voters, others: notNow, per: map[string]outcome{"anonymous": refused}},
 			step{method: "POST", path: L + "/vote/change", form: ada, let: slices.Concat(voters, []string{"candidate"}), per: map[string]outcome{"anonymous": refused}},
 			step{method: "POST", path: L + "/actions/links", form: none, let: officer},
 		)

@@ -131,6 +131,15 @@ func (s *Server) voteReview(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Someone who may not vote is told now, not after checking a ballot
+	// that the cast would refuse.
+	if el, err := s.Elections.Eligibility(r.Context(), e.ID, principalOf(r).PersonID); err != nil || el.Reason != nil {
+		if err == nil {
+			err = el.Reason
+		}
+		s.fail(w, r, err)
+		return
+	}
 	cands := castable(allCands)
 	ranking, raw, problem := readBallot(r, cands)
 	paper := ballotPaper{Election: e, Candidates: cands, Action: "/elections/" + e.Slug + "/vote", Numbers: raw, Problem: problem}
