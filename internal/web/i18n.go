@@ -349,7 +349,7 @@ func (s *Server) languageSwitch(mux *http.ServeMux) http.HandlerFunc {
 				back = "/"
 				break
 			}
-			if _, pattern := mux.Handler(probe); pattern != "" {
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/" { // "/" answers what nothing else does: not found
 				break
 			}
 			back = path.Dir(strings.TrimSuffix(probe.URL.Path, "/"))
