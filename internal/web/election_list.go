@@ -22,7 +22,7 @@ func (s *Server) electionsList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "election_list", &page{Title: "Elections", Data: map[string]any{
+	s.render(w, r, http.StatusOK, "election_list", &page{Title: s.tr(r).T("Elections.Title"), Data: map[string]any{
 		"Elections": list, "Show": show, "Pager": newPager(r, f.Page, total), "CanCreate": p.Can(auth.RunElections, auth.Target{}),
 	}})
 }

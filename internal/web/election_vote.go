@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -26,7 +25,7 @@ type ballotPaper struct {
 }
 
 // numbersFrom reads the numbered boxes: rank-<candidate id> = number.
-func numbersFrom(r *http.Request, cands []store.Candidate) (map[int64]int, map[int64]string, string) {
+func numbersFrom(r *http.Request, tr *translator, cands []store.Candidate) (map[int64]int, map[int64]string, string) {
 	numbers := map[int64]int{}
 	raw := map[int64]string{}
 	for _, c := range cands {
@@ -37,7 +36,7 @@ func numbersFrom(r *http.Request, cands []store.Candidate) (map[int64]int, map[i
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > len(cands) {
-			return nil, raw, "Use the numbers 1 to " + strconv.Itoa(len(cands)) + ": " + strconv.Quote(v) + " is not one of them."
+			return nil, raw, tr.T("Ballot.Problem.Range", "Max", len(cands), "Given", strconv.Quote(v))
 		}
 		numbers[c.ID] = n
 	}
@@ -45,8 +44,8 @@ func numbersFrom(r *http.Request, cands []store.Candidate) (map[int64]int, map[i
 }
 
 // readBallot turns the form into a checked ranking, or says what is wrong.
-func readBallot(r *http.Request, cands []store.Candidate) ([]int64, map[int64]string, string) {
-	numbers, raw, problem := numbersFrom(r, cands)
+func readBallot(r *http.Request, tr *translator, cands []store.Candidate) ([]int64, map[int64]string, string) {
+	numbers, raw, problem := numbersFrom(r, tr, cands)
 	if problem != "" {
 		return nil, raw, problem
 	}
@@ -57,22 +56,11 @@ func readBallot(r *http.Request, cands []store.Candidate) ([]int64, map[int64]st
 	if err != nil {
 		var ib *election.InvalidBallotError
 		if errors.As(err, &ib) {
-			return nil, raw, ballotProblem(ib)
+			return nil, raw, ballotProblem(tr, ib)
 		}
-		return nil, raw, "This ballot cannot be accepted: check the numbers."
+		return nil, raw, tr.T("Ballot.Problem.Unknown")
 	}
 	return ranking, raw, ""
-}
-
-// ballotProblem puts a refused ballot's reason in a sentence: the reason
-// follows the choice it is about ("is given to two candidates"), and a
-// choice is the number the voter wrote.
-func ballotProblem(ib *election.InvalidBallotError) string {
-	msg := ib.Reason
-	if ib.Choice > 0 {
-		msg = fmt.Sprintf("choice %d %s", ib.Choice, ib.Reason)
-	}
-	return strings.ToUpper(msg[:1]) + msg[1:] + "."
 }
 
 func inOrder(ranking []int64, cands []store.Candidate) []store.Candidate {
@@ -108,7 +96,7 @@ func (s *Server) voteForm(w http.ResponseWriter, r *http.Request) {
 		s.failBack(w, r, s.whyNot(r, v), "")
 		return
 	}
-	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + v.Election.Title, Data: ballotPaper{
+	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: s.tr(r).T("Ballot.Title", "Election", v.Election.Title), Data: ballotPaper{
 		Election: v.Election, Candidates: castable(v.Candidates), Action: electionPath(v) + "/vote", Changing: v.You.Voted,
 	}})
 }
@@ -141,14 +129,14 @@ func (s *Server) voteReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cands := castable(allCands)
-	ranking, raw, problem := readBallot(r, cands)
+	ranking, raw, problem := readBallot(r, s.tr(r), cands)
 	paper := ballotPaper{Election: e, Candidates: cands, Action: "/elections/" + e.Slug + "/vote", Numbers: raw, Problem: problem}
 	if problem != "" {
-		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + e.Title, Data: paper})
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: s.tr(r).T("Ballot.Title", "Election", e.Title), Data: paper})
 		return
 	}
 	paper.Ranking = inOrder(ranking, cands)
-	s.render(w, r, http.StatusOK, "election_review", &page{Title: "Check your vote", Data: paper})
+	s.render(w, r, http.StatusOK, "election_review", &page{Title: s.tr(r).T("Review.Title"), Data: paper})
 }
 
 // voteCast casts the confirmed paper and shows the tracker once.
@@ -158,9 +146,9 @@ func (s *Server) voteCast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cands := castable(allCands)
-	ranking, raw, problem := readBallot(r, cands)
+	ranking, raw, problem := readBallot(r, s.tr(r), cands)
 	if problem != "" {
-		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + e.Title, Data: ballotPaper{
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: s.tr(r).T("Ballot.Title", "Election", e.Title), Data: ballotPaper{
 			Election: e, Candidates: cands, Action: "/elections/" + e.Slug + "/vote", Numbers: raw, Problem: problem}})
 		return
 	}
@@ -169,7 +157,7 @@ func (s *Server) voteCast(w http.ResponseWriter, r *http.Request) {
 		s.castFailed(w, r, e, cands, raw, "/elections/"+e.Slug+"/vote", err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "election_receipt", &page{Title: "You have voted", Data: map[string]any{
+	s.render(w, r, http.StatusOK, "election_receipt", &page{Title: s.tr(r).T("Receipt.Voted"), Data: map[string]any{
 		"Election": e, "Tracker": receipt.Tracker.String(), "Changed": receipt.Changed, "Path": "/elections/" + e.Slug,
 	}})
 }
@@ -177,8 +165,8 @@ func (s *Server) voteCast(w http.ResponseWriter, r *http.Request) {
 func (s *Server) castFailed(w http.ResponseWriter, r *http.Request, e store.Election, cands []store.Candidate, raw map[int64]string, action string, err error) {
 	var ib *election.InvalidBallotError
 	if errors.As(err, &ib) {
-		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + e.Title, Data: ballotPaper{
-			Election: e, Candidates: cands, Action: action, Numbers: raw, Problem: ballotProblem(ib)}})
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: s.tr(r).T("Ballot.Title", "Election", e.Title), Data: ballotPaper{
+			Election: e, Candidates: cands, Action: action, Numbers: raw, Problem: ballotProblem(s.tr(r), ib)}})
 		return
 	}
 	s.failBack(w, r, err, "")
@@ -194,7 +182,7 @@ func (s *Server) linkBallot(w http.ResponseWriter, r *http.Request) {
 		s.failBack(w, r, election.ErrAlreadyVoted, "")
 		return
 	}
-	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: ballotPaper{
+	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: s.tr(r).T("Ballot.Title", "Election", lb.Election.Title), Data: ballotPaper{
 		Election: lb.Election, Candidates: castable(lb.Candidates), Action: "/ballot/" + r.PathValue("token"), VoterName: lb.VoterName, Changing: lb.Voted,
 	}})
 }
@@ -206,14 +194,14 @@ func (s *Server) linkReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cands := castable(lb.Candidates)
-	ranking, raw, problem := readBallot(r, cands)
+	ranking, raw, problem := readBallot(r, s.tr(r), cands)
 	paper := ballotPaper{Election: lb.Election, Candidates: cands, Action: "/ballot/" + r.PathValue("token"), Numbers: raw, Problem: problem, VoterName: lb.VoterName}
 	if problem != "" {
-		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: paper})
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: s.tr(r).T("Ballot.Title", "Election", lb.Election.Title), Data: paper})
 		return
 	}
 	paper.Ranking = inOrder(ranking, cands)
-	s.render(w, r, http.StatusOK, "election_review", &page{Title: "Check your vote", Data: paper})
+	s.render(w, r, http.StatusOK, "election_review", &page{Title: s.tr(r).T("Review.Title"), Data: paper})
 }
 
 func (s *Server) linkCast(w http.ResponseWriter, r *http.Request) {
@@ -223,9 +211,9 @@ func (s *Server) linkCast(w http.ResponseWriter, r *http.Request) {
 	}
 	cands := castable(lb.Candidates)
 	action := "/ballot/" + r.PathValue("token")
-	ranking, raw, problem := readBallot(r, cands)
+	ranking, raw, problem := readBallot(r, s.tr(r), cands)
 	if problem != "" {
-		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: ballotPaper{
+		s.render(w, r, http.StatusUnprocessableEntity, "election_ballot", &page{Title: s.tr(r).T("Ballot.Title", "Election", lb.Election.Title), Data: ballotPaper{
 			Election: lb.Election, Candidates: cands, Action: action, Numbers: raw, Problem: problem, VoterName: lb.VoterName}})
 		return
 	}
@@ -234,7 +222,7 @@ func (s *Server) linkCast(w http.ResponseWriter, r *http.Request) {
 		s.castFailed(w, r, lb.Election, cands, raw, action, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "election_receipt", &page{Title: "You have voted", Data: map[string]any{
+	s.render(w, r, http.StatusOK, "election_receipt", &page{Title: s.tr(r).T("Receipt.Voted"), Data: map[string]any{
 		"Election": lb.Election, "Tracker": receipt.Tracker.String(), "Changed": receipt.Changed, "Path": "/elections/" + lb.Election.Slug,
 	}})
 }
@@ -258,8 +246,8 @@ func (s *Server) voteChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cands := castable(allCands)
-	_, raw, _ := numbersFrom(r, cands)
-	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + e.Title, Data: ballotPaper{
+	_, raw, _ := numbersFrom(r, s.tr(r), cands)
+	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: s.tr(r).T("Ballot.Title", "Election", e.Title), Data: ballotPaper{
 		Election: e, Candidates: cands, Action: "/elections/" + e.Slug + "/vote", Numbers: raw}})
 }
 
@@ -269,8 +257,8 @@ func (s *Server) linkChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cands := castable(lb.Candidates)
-	_, raw, _ := numbersFrom(r, cands)
-	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: "Vote: " + lb.Election.Title, Data: ballotPaper{
+	_, raw, _ := numbersFrom(r, s.tr(r), cands)
+	s.render(w, r, http.StatusOK, "election_ballot", &page{Title: s.tr(r).T("Ballot.Title", "Election", lb.Election.Title), Data: ballotPaper{
 		Election: lb.Election, Candidates: cands, Action: "/ballot/" + r.PathValue("token"), Numbers: raw, VoterName: lb.VoterName}})
 }
 

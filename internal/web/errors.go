@@ -21,71 +21,82 @@ import (
 var errorAnswers = []struct {
 	err    error
 	status int
-	say    bool
+	say    string // the message ID of its words, when they are shown
 }{
-	{auth.ErrSignInNeeded, http.StatusUnauthorized, false},
-	{auth.ErrForbidden, http.StatusForbidden, false},
-	{auth.ErrTooManyTries, http.StatusTooManyRequests, false},
-	{store.ErrNotFound, http.StatusNotFound, false},
+	{auth.ErrSignInNeeded, http.StatusUnauthorized, ""},
+	{auth.ErrForbidden, http.StatusForbidden, ""},
+	{auth.ErrTooManyTries, http.StatusTooManyRequests, ""},
+	{store.ErrNotFound, http.StatusNotFound, ""},
 
-	{report.ErrRateLimited, http.StatusTooManyRequests, false},
-	{report.ErrClosed, http.StatusForbidden, false},
-	{report.ErrNotPublished, http.StatusForbidden, false},
+	{report.ErrRateLimited, http.StatusTooManyRequests, ""},
+	{report.ErrClosed, http.StatusForbidden, ""},
+	{report.ErrNotPublished, http.StatusForbidden, ""},
 
 	// The share actions are the trustees' alone, whatever the stage.
-	{election.ErrNotTrustee, http.StatusForbidden, true},
-	{election.ErrAlreadyVoted, http.StatusConflict, true},
-	{election.ErrClosed, http.StatusConflict, true},
-	{election.ErrNotOpen, http.StatusConflict, true},
-	{election.ErrNotEligible, http.StatusConflict, true},
-	{election.ErrWrongStage, http.StatusConflict, true},
-	{election.ErrVoterHasVoted, http.StatusConflict, true},
-	{election.ErrShareCollected, http.StatusConflict, true},
-	{election.ErrShareSubmitted, http.StatusConflict, true},
-	{election.ErrWrongShare, http.StatusConflict, true},
-	{election.ErrWrongPassphrase, http.StatusConflict, true},
-	{election.ErrKeyNotReady, http.StatusConflict, true},
-	{election.ErrNotEnoughShares, http.StatusConflict, true},
-	{election.ErrLinkInvalid, http.StatusConflict, true},
-	{election.ErrAllowanceUsed, http.StatusConflict, true},
-	{election.ErrNotPublished, http.StatusConflict, true},
+	{election.ErrNotTrustee, http.StatusForbidden, "Error.Election.NotTrustee"},
+	{election.ErrAlreadyVoted, http.StatusConflict, "Error.Election.AlreadyVoted"},
+	{election.ErrClosed, http.StatusConflict, "Error.Election.Closed"},
+	{election.ErrNotOpen, http.StatusConflict, "Error.Election.NotOpen"},
+	{election.ErrNotEligible, http.StatusConflict, "Error.Election.NotEligible"},
+	{election.ErrWrongStage, http.StatusConflict, "Error.Election.WrongStage"},
+	{election.ErrVoterHasVoted, http.StatusConflict, "Error.Election.VoterHasVoted"},
+	{election.ErrShareCollected, http.StatusConflict, "Error.Election.ShareCollected"},
+	{election.ErrShareSubmitted, http.StatusConflict, "Error.Election.ShareSubmitted"},
+	{election.ErrWrongShare, http.StatusConflict, "Error.Election.WrongShare"},
+	{election.ErrWrongPassphrase, http.StatusConflict, "Error.Election.WrongPassphrase"},
+	{election.ErrKeyNotReady, http.StatusConflict, "Error.Election.KeyNotReady"},
+	{election.ErrNotEnoughShares, http.StatusConflict, "Error.Election.NotEnoughShares"},
+	{election.ErrLinkInvalid, http.StatusConflict, "Error.Election.LinkInvalid"},
+	{election.ErrAllowanceUsed, http.StatusConflict, "Error.Election.AllowanceUsed"},
+	{election.ErrNotPublished, http.StatusConflict, "Error.Election.NotPublished"},
 
 	// Someone who may not nominate, or is not the candidate, at all.
-	{nomination.ErrNotNominator, http.StatusForbidden, true},
-	{nomination.ErrNotCandidate, http.StatusForbidden, true},
-	{nomination.ErrClosed, http.StatusConflict, true},
-	{nomination.ErrNotOpen, http.StatusConflict, true},
-	{nomination.ErrChanged, http.StatusConflict, true},
-	{nomination.ErrNoBallotOfficer, http.StatusConflict, true},
+	{nomination.ErrNotNominator, http.StatusForbidden, "Error.Nomination.NotNominator"},
+	{nomination.ErrNotCandidate, http.StatusForbidden, "Error.Nomination.NotCandidate"},
+	{nomination.ErrClosed, http.StatusConflict, "Error.Nomination.Closed"},
+	{nomination.ErrNotOpen, http.StatusConflict, "Error.Nomination.NotOpen"},
+	{nomination.ErrChanged, http.StatusConflict, "Error.Nomination.Changed"},
+	{nomination.ErrNoBallotOfficer, http.StatusConflict, "Error.Nomination.NoBallotOfficer"},
 }
 
 // maxErrorMessage keeps a message within what a redirect's one-time
 // message carries (takeFlash).
 const maxErrorMessage = 250
 
-// errorAnswer finds how err is answered: its status, and the message to
-// show when its words are for the person (with their detail: which stage,
-// whose share is missing), "" otherwise.
-func errorAnswer(err error) (status int, msg string, known bool) {
+// errorAnswer finds how err is answered: its status, and the words to
+// show when they are for the person (with their detail: which stage,
+// whose share is missing), none otherwise.
+func errorAnswer(err error) (status int, msg errorWords, known bool) {
 	for _, a := range errorAnswers {
 		if !errors.Is(err, a.err) {
 			continue
 		}
-		if !a.say {
-			return a.status, "", true
+		if a.say == "" {
+			return a.status, errorWords{}, true
 		}
-		// From the sentinel's words on: anything a wrapper put before
-		// them is for the log. A detail too long for a redirect's
-		// message is left out.
-		msg := a.err.Error()
+		// After the sentinel's words comes their detail; anything a
+		// wrapper put before them is for the log. A detail too long for
+		// a redirect's message is left out.
+		words := errorWords{ID: a.say}
 		if full := err.Error(); len(full) <= maxErrorMessage {
-			if i := strings.Index(full, msg); i >= 0 {
-				msg = full[i:]
+			if i := strings.Index(full, a.err.Error()); i >= 0 {
+				words.Detail = full[i+len(a.err.Error()):]
 			}
 		}
-		return a.status, strings.ToUpper(msg[:1]) + msg[1:] + ".", true
+		return a.status, words, true
 	}
-	return http.StatusInternalServerError, "", false
+	return http.StatusInternalServerError, errorWords{}, false
+}
+
+// errorWords are a refusal's words: the sentinel's message, translated,
+// and its detail, which stays as the domain wrote it.
+type errorWords struct{ ID, Detail string }
+
+func (e errorWords) in(tr *translator) string {
+	if e.ID == "" {
+		return ""
+	}
+	return tr.T(e.ID) + e.Detail + "."
 }
 
 // fail answers a request that failed with err.
@@ -96,7 +107,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) { s.fai
 // back, when given, as a message; other refusals show their words on the
 // error page; a visitor asked to sign in by a GET is sent to the sign-in.
 func (s *Server) failBack(w http.ResponseWriter, r *http.Request, err error, back string) {
-	status, msg, known := errorAnswer(err)
+	status, words, known := errorAnswer(err)
+	tr := s.tr(r)
+	msg := words.in(tr)
 	switch {
 	case !known:
 		s.Log.Error("request failed", "route", r.Pattern, "err", err)
@@ -110,9 +123,9 @@ func (s *Server) failBack(w http.ResponseWriter, r *http.Request, err error, bac
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		writeJSON(w, status, map[string]string{"error": msg})
 	default:
-		title := "Not possible now"
+		title := tr.T("Error.NotNow.Title")
 		if status == http.StatusForbidden {
-			title = "You cannot do that"
+			title = tr.T("Error.Forbidden.Title")
 		}
 		s.render(w, r, status, "error", &page{Title: title, Data: map[string]any{"Text": msg}})
 	}

@@ -28,7 +28,8 @@ func TestErrorAnswers(t *testing.T) {
 		{fmt.Errorf("%w: this nomination was withdrawn", nomination.ErrChanged), http.StatusConflict, ""},
 		{errors.New("disk on fire"), http.StatusInternalServerError, ""},
 	} {
-		status, msg, _ := errorAnswer(tc.err)
+		status, words, _ := errorAnswer(tc.err)
+		msg := words.in(english(t))
 		if status != tc.status {
 			t.Errorf("%v: status %d, want %d", tc.err, status, tc.status)
 		}

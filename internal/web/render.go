@@ -103,8 +103,8 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 	}
 }
 
-func parseTemplates(loc *time.Location) (*templates, error) {
-	base, err := template.New("layout").Funcs(templateFuncs(loc)).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
+func parseTemplates(loc *time.Location, lang *language, all []*language) (*templates, error) {
+	base, err := template.New("layout").Funcs(templateFuncs(loc)).Funcs(languageFuncs(lang, all, loc)).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -137,6 +137,7 @@ type page struct {
 	ErrorList []fieldError // the error summary, in form order
 	Form      url.Values
 	Path      string
+	Back      string // where the language switch returns to
 	Data      any
 }
 
@@ -145,7 +146,8 @@ type fieldError struct{ Field, Message string }
 // render writes a page with a status. Rendering into a buffer first means a
 // template error gives a clean 500, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	t, ok := s.pages.byName[name]
+	lang := s.langs.of(r)
+	t, ok := lang.pages.byName[name]
 	if !ok {
 		s.Log.Error("no such template", "name", name)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
@@ -155,6 +157,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.P = principalOf(r)
 	p.Demo = s.Demo
 	p.Path = r.URL.Path
+	p.Back = r.URL.Path
+	if r.Method == http.MethodGet {
+		p.Back = r.URL.RequestURI()
+	}
 	if p.Flash == "" {
 		p.Flash = s.takeFlash(w, r)
 	}
@@ -223,14 +229,15 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, msg string
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
+// errorTexts are the message IDs of each status's title and words.
 var errorTexts = map[int]struct{ title, text string }{
-	http.StatusBadRequest:          {"Something in the request was wrong", "Go back and check what you entered."},
-	http.StatusUnauthorized:        {"Please sign in", "You need to sign in to do that."},
-	http.StatusForbidden:           {"You cannot do that", "Your account does not have permission for this page or action. If you think it should, ask an administrator."},
-	http.StatusNotFound:            {"Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."},
-	http.StatusMethodNotAllowed:    {"That does not work here", "This address does not accept that kind of request."},
-	http.StatusTooManyRequests:     {"Too many attempts", "Please wait a few minutes and try again."},
-	http.StatusInternalServerError: {"Something went wrong on our side", "The problem has been recorded. Please try again in a moment."},
+	http.StatusBadRequest:          {"Error.BadRequest.Title", "Error.BadRequest.Text"},
+	http.StatusUnauthorized:        {"Error.Unauthorized.Title", "Error.Unauthorized.Text"},
+	http.StatusForbidden:           {"Error.Forbidden.Title", "Error.Forbidden.Text"},
+	http.StatusNotFound:            {"Error.NotFound.Title", "Error.NotFound.Text"},
+	http.StatusMethodNotAllowed:    {"Error.MethodNotAllowed.Title", "Error.MethodNotAllowed.Text"},
+	http.StatusTooManyRequests:     {"Error.TooManyRequests.Title", "Error.TooManyRequests.Text"},
+	http.StatusInternalServerError: {"Error.Internal.Title", "Error.Internal.Text"},
 }
 
 // renderError shows the friendly error page for a status.
@@ -239,11 +246,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int)
 	if !ok {
 		t = errorTexts[http.StatusInternalServerError]
 	}
+	tr := s.tr(r)
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSON(w, status, map[string]string{"error": t.title})
+		writeJSON(w, status, map[string]string{"error": tr.T(t.title)})
 		return
 	}
-	s.render(w, r, status, "error", &page{Title: t.title, Data: map[string]any{"Status": status, "Text": t.text}})
+	s.render(w, r, status, "error", &page{Title: tr.T(t.title), Data: map[string]any{"Status": status, "Text": tr.T(t.text)}})
 }
 
 // thousands formats 12345 as 12,345.

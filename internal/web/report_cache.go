@@ -28,8 +28,12 @@ type cachedPage struct {
 
 type pageCache struct {
 	mu      sync.RWMutex
-	entries map[string]cachedPage
+	entries map[pageKey]cachedPage
 }
+
+// pageKey names a kept page: the same address is a different page in
+// each language.
+type pageKey struct{ lang, uri string }
 
 // reportPageCaches holds one cache per report service (one per server).
 var reportPageCaches sync.Map // *report.Service → *pageCache
@@ -38,7 +42,7 @@ func (s *Server) reportCache() *pageCache {
 	if c, ok := reportPageCaches.Load(s.Reports); ok {
 		return c.(*pageCache)
 	}
-	c, _ := reportPageCaches.LoadOrStore(s.Reports, &pageCache{entries: map[string]cachedPage{}})
+	c, _ := reportPageCaches.LoadOrStore(s.Reports, &pageCache{entries: map[pageKey]cachedPage{}})
 	return c.(*pageCache)
 }
 
@@ -56,7 +60,7 @@ func cacheableRequest(r *http.Request) bool {
 	return true
 }
 
-func (c *pageCache) get(key string, gen int64, now time.Time) (cachedPage, bool) {
+func (c *pageCache) get(key pageKey, gen int64, now time.Time) (cachedPage, bool) {
 	c.mu.RLock()
 	p, ok := c.entries[key]
 	c.mu.RUnlock()
@@ -66,10 +70,10 @@ func (c *pageCache) get(key string, gen int64, now time.Time) (cachedPage, bool)
 	return p, true
 }
 
-func (c *pageCache) put(key string, p cachedPage) {
+func (c *pageCache) put(key pageKey, p cachedPage) {
 	c.mu.Lock()
 	if len(c.entries) >= reportCacheEntries {
-		c.entries = map[string]cachedPage{}
+		c.entries = map[pageKey]cachedPage{}
 	}
 	c.entries[key] = p
 	c.mu.Unlock()
@@ -82,7 +86,7 @@ func (s *Server) cachedReports(w http.ResponseWriter, r *http.Request, render fu
 		render(w)
 		return
 	}
-	cache, key, gen, now := s.reportCache(), r.URL.RequestURI(), s.Reports.Generation(), time.Now()
+	cache, key, gen, now := s.reportCache(), pageKey{s.langs.of(r).Code, r.URL.RequestURI()}, s.Reports.Generation(), time.Now()
 	if p, ok := cache.get(key, gen, now); ok {
 		for k, v := range p.header {
 			w.Header()[k] = v

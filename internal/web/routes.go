@@ -16,6 +16,7 @@ func (s *Server) routes() http.Handler {
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /language/{code}", s.languageSwitch(mux))
 	mux.Handle("GET /metrics", s.metrics.handler())
 
 	// Public pages.

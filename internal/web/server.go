@@ -44,7 +44,8 @@ type Deps struct {
 // Server is the HTTP side of Quorum.
 type Server struct {
 	Deps
-	pages   *templates
+	pages   *templates // English
+	langs   *languages
 	metrics *metrics
 	handler http.Handler
 	// ballots and badLinks limit casting and guessing ballot links, in
@@ -64,11 +65,11 @@ func New(d Deps) (*Server, error) {
 	if d.Location == nil {
 		d.Location = time.UTC
 	}
-	pages, err := parseTemplates(d.Location)
+	langs, err := loadLanguages(d.Location)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, pages: pages, metrics: newMetrics(),
+	s := &Server{Deps: d, pages: langs.list[0].pages, langs: langs, metrics: newMetrics(),
 		ballots: newAttemptLimiter(ballotAttempts, ballotWindow), badLinks: newAttemptLimiter(badLinkAttempts, badLinkWindow)}
 	s.handler = s.routes()
 	return s, nil

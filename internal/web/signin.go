@@ -20,7 +20,7 @@ func safeNext(next string) string {
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{"next": {r.URL.Query().Get("next")}}
-	s.render(w, r, http.StatusOK, "signin", &page{Title: "Sign in", Form: form})
+	s.render(w, r, http.StatusOK, "signin", &page{Title: s.tr(r).T("SignIn.Title"), Form: form})
 }
 
 func (s *Server) signinSubmit(w http.ResponseWriter, r *http.Request) {
@@ -31,23 +31,23 @@ func (s *Server) signinSubmit(w http.ResponseWriter, r *http.Request) {
 	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
 	fe := org.FieldErrors{}
 	if strings.TrimSpace(email) == "" {
-		fe["email"] = "Enter your e-mail address"
+		fe["email"] = s.tr(r).T("SignIn.NoEmail")
 	}
 	if password == "" {
-		fe["password"] = "Enter your password"
+		fe["password"] = s.tr(r).T("SignIn.NoPassword")
 	}
 	form := url.Values{"email": {email}, "next": {r.PostForm.Get("next")}}
 	if len(fe) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "signin", &page{Title: "Sign in", Form: form, Errors: fe})
+		s.render(w, r, http.StatusUnprocessableEntity, "signin", &page{Title: s.tr(r).T("SignIn.Title"), Form: form, Errors: fe})
 		return
 	}
 	res, err := s.Auth.SignIn(r.Context(), email, password, clientAddr(r))
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
-		s.render(w, r, http.StatusUnprocessableEntity, "signin", &page{Title: "Sign in", Form: form, Errors: org.FieldErrors{"email": err.Error()}})
+		s.render(w, r, http.StatusUnprocessableEntity, "signin", &page{Title: s.tr(r).T("SignIn.Title"), Form: form, Errors: org.FieldErrors{"email": s.tr(r).T("SignIn.BadCredentials")}})
 		return
 	case errors.Is(err, auth.ErrTooManyTries):
-		s.render(w, r, http.StatusTooManyRequests, "signin", &page{Title: "Sign in", Form: form, Errors: org.FieldErrors{"email": err.Error()}})
+		s.render(w, r, http.StatusTooManyRequests, "signin", &page{Title: s.tr(r).T("SignIn.Title"), Form: form, Errors: org.FieldErrors{"email": s.tr(r).T("SignIn.TooManyTries")}})
 		return
 	case err != nil:
 		s.fail(w, r, err)
@@ -59,9 +59,9 @@ func (s *Server) signinSubmit(w http.ResponseWriter, r *http.Request) {
 	case res.NeedsCode:
 		s.redirect(w, r, "/signin/code?next="+url.QueryEscape(next), "")
 	case res.MustSetUpTOTP:
-		s.redirect(w, r, "/account/2fa", "Your roles need two-factor sign-in. Set it up now to use them.")
+		s.redirect(w, r, "/account/2fa", s.tr(r).T("SignIn.SetUpSecondFactor"))
 	default:
-		s.redirect(w, r, next, "You are signed in.")
+		s.redirect(w, r, next, s.tr(r).T("SignIn.Done"))
 	}
 }
 
@@ -104,7 +104,7 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.clearSessionCookie(w)
-	s.redirect(w, r, "/", "You are signed out.")
+	s.redirect(w, r, "/", s.tr(r).T("SignIn.SignedOut"))
 }
 
 func (s *Server) signoutEverywhere(w http.ResponseWriter, r *http.Request) {

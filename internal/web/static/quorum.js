@@ -23,6 +23,12 @@
     live.setAttribute("aria-live", "polite");
     list.parentNode.insertBefore(live, list.nextSibling);
     list.classList.add("enhanced");
+    // The page gives the words in its own language; {name} and {n} are
+    // filled in here.
+    function words(key, fallback, nm, n) {
+      var text = list.getAttribute("data-say-" + key) || fallback;
+      return text.split("{name}").join(nm || "").split("{n}").join(n === undefined ? "" : String(n));
+    }
 
     function input(row) { return row.querySelector("input.rank"); }
     function name(row) { return row.querySelector(".ballot-name").textContent; }
@@ -66,13 +72,13 @@
         row.querySelector("button:not([hidden]):not([disabled])");
       if (target) { target.focus(); }
     }
-    function add(row) { var o = ranked(); o.push(row); renumber(o); say(name(row) + " is your choice " + rank(row) + "."); }
-    function remove(row) { var o = ranked().filter(function (r) { return r !== row; }); renumber(o); say(name(row) + " is no longer ranked."); }
+    function add(row) { var o = ranked(); o.push(row); renumber(o); say(words("chosen", "{name} is your choice {n}.", name(row), rank(row))); }
+    function remove(row) { var o = ranked().filter(function (r) { return r !== row; }); renumber(o); say(words("removed", "{name} is no longer ranked.", name(row))); }
     function move(row, by) {
       var o = ranked(); var i = o.indexOf(row); var j = i + by;
       if (i < 0 || j < 0 || j >= o.length) { return; }
       o.splice(i, 1); o.splice(j, 0, row); renumber(o);
-      say(name(row) + " is now your choice " + rank(row) + ".");
+      say(words("moved", "{name} is now your choice {n}.", name(row), rank(row)));
     }
     rows.forEach(function (row) {
       var box = input(row);
@@ -84,10 +90,10 @@
       row.insertBefore(shown, row.firstChild);
       var tools = document.createElement("span");
       tools.className = "rank-tools";
-      tools.appendChild(button("Rank", "rank-add", add, row));
-      tools.appendChild(button("Move up", "rank-up", function (r) { move(r, -1); }, row));
-      tools.appendChild(button("Move down", "rank-down", function (r) { move(r, 1); }, row));
-      tools.appendChild(button("Remove", "rank-remove", remove, row));
+      tools.appendChild(button(words("rank", "Rank"), "rank-add", add, row));
+      tools.appendChild(button(words("up", "Move up"), "rank-up", function (r) { move(r, -1); }, row));
+      tools.appendChild(button(words("down", "Move down"), "rank-down", function (r) { move(r, 1); }, row));
+      tools.appendChild(button(words("remove", "Remove"), "rank-remove", remove, row));
       row.appendChild(tools);
       row.draggable = true;
       row.addEventListener("dragstart", function (e) { e.dataTransfer.setData("text/plain", row.getAttribute("data-candidate")); row.classList.add("dragging"); });
@@ -102,11 +108,11 @@
         var at = rank(row) > 0 ? o.indexOf(row) : o.length;
         o.splice(at, 0, dragged);
         renumber(o);
-        say(name(dragged) + " is now your choice " + rank(dragged) + ".");
+        say(words("moved", "{name} is now your choice {n}.", name(dragged), rank(dragged)));
       });
     });
     var help = document.getElementById("rank-help");
-    if (help) { help.textContent = "Choose Rank next to your first choice, then your next, and so on; move or remove them as you like, or drag the names into order."; }
+    if (help) { help.textContent = words("help", "Choose Rank next to your first choice, then your next, and so on; move or remove them as you like, or drag the names into order."); }
     draw();
   }
 })();

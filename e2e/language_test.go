@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestWelshBallotPaper signs in as the demo's member, opens a ballot paper,
+// switches to Cymraeg with the link in the header, and finds the page, the
+// enhanced ballot's help and its buttons in Welsh.
+func TestWelshBallotPaper(t *testing.T) { onEachEngine(t, testWelshBallotPaper) }
+
+func testWelshBallotPaper(t *testing.T, engine []string) {
+	base, banner := demoServer(t, engine...)
+	m := regexp.MustCompile(`Member\s+(\S+@\S+)`).FindStringSubmatch(banner)
+	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
+	if m == nil || pw == nil {
+		t.Fatalf("no member log-in in the banner:\n%s", banner)
+	}
+	ctx := browser(t)
+	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	must("sign in", chromedp.Navigate(base+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), m[1]),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), pw[1]),
+		chromedp.Submit(chromedp.CSS("#f-password")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	must("open the elections", chromedp.Navigate(base+"/elections?show=open"), chromedp.WaitVisible(chromedp.CSS("table")))
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table a").getAttribute("href")`))
+	if err != nil || !strings.HasPrefix(href, "/elections/") {
+		t.Fatalf("no open election listed: %q %v", href, err)
+	}
+	must("open the ballot paper", chromedp.Navigate(base+href+"/vote"), chromedp.WaitVisible(chromedp.CSS(".ballot-list.enhanced")))
+	must("switch to Cymraeg", chromedp.Click(chromedp.CSS(`header a[hreflang="cy"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="cy"] .ballot-list.enhanced`)))
+	where, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil || where != href+"/vote" {
+		t.Fatalf("the switch led to %q, not back to the ballot paper (%v)", where, err)
+	}
+	help, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("rank-help").textContent`))
+	if err != nil || !strings.HasPrefix(help, "Dewiswch Rhestru wrth ymyl eich dewis cyntaf") {
+		t.Fatalf("the enhanced ballot's help reads %q (%v)", help, err)
+	}
+	button, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".rank-add").textContent`))
+	if err != nil || button != "Rhestru" {
+		t.Fatalf("the rank button reads %q (%v)", button, err)
+	}
+	checkAccessible(t, ctx, "Welsh ballot paper")
+	must("back to English", chromedp.Click(chromedp.CSS(`header a[hreflang="en-GB"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en-GB"] .ballot-list.enhanced`)))
+}

@@ -1,0 +1,253 @@
+package web_test
+
+import (
+	"encoding/json"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"quorum/internal/report"
+	"quorum/internal/store"
+	"quorum/internal/testkit"
+)
+
+// doLang sends a request as a role, with a lang cookie and an
+// Accept-Language header when they are not "".
+func (s *site) doLang(role, method, path string, form url.Values, cookie, accept string) *httptest.ResponseRecorder {
+	s.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	req.RemoteAddr = clientOf(role)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if tok := s.sessions[role]; tok != "" {
+		req.AddCookie(&http.Cookie{Name: "quorum_session", Value: tok})
+	}
+	if cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "lang", Value: cookie})
+	}
+	if accept != "" {
+		req.Header.Set("Accept-Language", accept)
+	}
+	rec := httptest.NewRecorder()
+	s.srv.ServeHTTP(rec, req)
+	return rec
+}
+
+// catalogue reads a message catalogue as the translators wrote it.
+func catalogue(t *testing.T, code string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile("locales/active." + code + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+var (
+	messageCall = regexp.MustCompile(`\b(?:t|tn|th)\s+"([^"]+)"`)
+	markup      = regexp.MustCompile(`<[^>]*>`)
+)
+
+// visibleText is what a reader sees of a page (and hears of its labels).
+func visibleText(page string) string {
+	page = regexp.MustCompile(`(?s)<script.*?</script>`).ReplaceAllString(page, "")
+	attrs := regexp.MustCompile(`(?:aria-label|data-say-\w+|title|alt)="([^"]*)"`).FindAllStringSubmatch(page, -1)
+	text := markup.ReplaceAllString(page, " ")
+	for _, a := range attrs {
+		text += " " + a[1]
+	}
+	return html.UnescapeString(text)
+}
+
+// englishLeft lists the English words, of the messages the given templates
+// use, that a Welsh page still shows. Messages with placeholders are
+// checked by their longest fixed part; those Welsh leaves as in English
+// (none yet) are skipped.
+func englishLeft(t *testing.T, page string, templates ...string) []string {
+	t.Helper()
+	en, cy := catalogue(t, "en"), catalogue(t, "cy")
+	text := visibleText(page)
+	var left []string
+	for _, name := range append(templates, "layout.html", "partials/forms.html") {
+		b, err := os.ReadFile("templates/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range messageCall.FindAllStringSubmatch(string(b), -1) {
+			words, ok := en[m[1]].(string)
+			if !ok {
+				continue // plural forms: checked through the Welsh strings
+			}
+			if cy[m[1]] == words {
+				continue
+			}
+			words = html.UnescapeString(markup.ReplaceAllString(words, ""))
+			fixed := ""
+			for _, part := range regexp.MustCompile(`{{[^}]*}}`).Split(words, -1) {
+				if len(strings.TrimSpace(part)) > len(fixed) {
+					fixed = strings.TrimSpace(part)
+				}
+			}
+			if len(fixed) >= 3 && regexp.MustCompile(`\b`+regexp.QuoteMeta(fixed)+`\b`).MatchString(text) {
+				left = append(left, m[1]+": "+fixed)
+			}
+		}
+	}
+	return left
+}
+
+func welshPage(t *testing.T, rec *httptest.ResponseRecorder, status int, what string, templates []string, wants ...string) string {
+	t.Helper()
+	expect(t, rec, status, what)
+	body := rec.Body.String()
+	if !strings.Contains(body, `<html lang="cy">`) {
+		t.Errorf("%s: not marked as Welsh: %.200s", what, body)
+	}
+	text := html.UnescapeString(body)
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s: no %q in %.4000s", what, w, text)
+		}
+	}
+	if left := englishLeft(t, body, templates...); len(left) > 0 {
+		t.Errorf("%s: English left on the Welsh page: %q", what, left)
+	}
+	return body
+}
+
+// TestAWelshVotersJourney follows a voter who reads Welsh from the
+// election's page to the receipt: every page is in Welsh, with nothing of
+// its English left, and so are the reasons a ballot is refused.
+func TestAWelshVotersJourney(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		base, f := openElectionThroughPages(t, s, "Cadeirydd y gangen", nil)
+		cy := func(method, path string, form url.Values) *httptest.ResponseRecorder {
+			return s.doLang("member", method, path, form, "cy", "en-GB")
+		}
+		show := []string{"pages/election_show.html", "partials/election_hustings.html", "partials/election_signoffs.html"}
+		welshPage(t, cy("GET", base, nil), http.StatusOK, "the election page", show,
+			"Pleidleisiwch nawr", "Amserlen", "Ymgeiswyr", "Pleidleisio ar agor", "1 sedd")
+		ballot := []string{"pages/election_ballot.html"}
+		welshPage(t, cy("GET", base+"/vote", nil), http.StatusOK, "the ballot paper", ballot,
+			"Pleidleisio: Cadeirydd y gangen", "Rhifwch yr ymgeiswyr yn nhrefn eich dewis", "1 i'w ethol.", "Gwirio fy mhleidlais",
+			`data-say-help="Dewiswch Rhestru`, `data-say-chosen="{name} yw eich dewis {n}."`)
+
+		twice := welshPage(t, cy("POST", base+"/vote", url.Values{f[0]: {"1"}, f[1]: {"1"}}), http.StatusUnprocessableEntity, "a number given twice", ballot,
+			"Ni ellir derbyn eich papur pleidleisio eto", "Mae dewis 1 wedi'i roi i ddau ymgeisydd: rhowch bob rhif unwaith yn unig.")
+		if strings.Contains(twice, "given to two candidates") {
+			t.Errorf("the ballot's problem is told in English")
+		}
+		welshPage(t, cy("POST", base+"/vote", url.Values{f[0]: {"7"}}), http.StatusUnprocessableEntity, "a number out of range", ballot,
+			`Defnyddiwch y rhifau 1 i 3: nid yw "7" yn un ohonynt.`)
+
+		welshPage(t, cy("POST", base+"/vote", url.Values{f[0]: {"1"}, f[1]: {"2"}}), http.StatusOK, "the review", []string{"pages/election_review.html"},
+			"Gwiriwch eich pleidlais", "Eich dewisiadau, yn eu trefn", "ni ellir ei newid", "Cadarnhau fy mhleidlais", "Ei newid")
+		receipt := welshPage(t, cy("POST", base+"/vote/confirm", url.Values{f[0]: {"1"}, f[1]: {"2"}}), http.StatusOK, "the receipt", []string{"pages/election_receipt.html"},
+			"Rydych chi wedi pleidleisio", "Eich cod tracio:", "dim ond y tro hwn y caiff ei ddangos", "Yn ôl i'r etholiad")
+		if !regexp.MustCompile(`id="tracker">[^<]+<`).MatchString(receipt) {
+			t.Errorf("no tracker on the Welsh receipt")
+		}
+
+		welshPage(t, cy("GET", base, nil), http.StatusOK, "the election page after voting", show, "Rydych chi wedi pleidleisio. Diolch.")
+		welshPage(t, cy("GET", base+"/vote", nil), http.StatusConflict, "a second vote", []string{"pages/error.html"},
+			"Rydych chi eisoes wedi pleidleisio yn yr etholiad hwn.", "Ddim yn bosibl ar hyn o bryd")
+		welshPage(t, cy("GET", "/elections", nil), http.StatusOK, "the election list", []string{"pages/election_list.html"},
+			"Etholiadau", "Pleidleisio nawr", "Cadeirydd y gangen")
+
+		// English stays the default, and the same pages are in English.
+		en := s.do("member", "GET", base, nil)
+		mustContain(t, en, "the election page in English", `<html lang="en-GB">`, "You have voted. Thank you.", "Timetable")
+	})
+}
+
+// TestTheLanguageSwitch: the link in the header sets the reader's choice,
+// without script, and brings them back to the page they were reading; a
+// page that answered a form brings them back to the page above it.
+func TestTheLanguageSwitch(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		page := s.do("anonymous", "GET", "/elections?show=past", nil)
+		mustContain(t, page, "the English page", `<html lang="en-GB">`,
+			`<a href="/language/cy?back=%2felections%3fshow%3dpast" lang="cy" hreflang="cy">Cymraeg</a>`)
+
+		sw := s.do("anonymous", "GET", "/language/cy?back=%2felections%3fshow%3dpast", nil)
+		expect(t, sw, http.StatusSeeOther, "the switch to Welsh")
+		if got := sw.Header().Get("Location"); got != "/elections?show=past" {
+			t.Errorf("the switch sends the reader to %q", got)
+		}
+		var chosen *http.Cookie
+		for _, c := range sw.Result().Cookies() {
+			if c.Name == "lang" {
+				chosen = c
+			}
+		}
+		if chosen == nil || chosen.Value != "cy" || chosen.MaxAge <= 0 {
+			t.Fatalf("the switch keeps no choice: %v", sw.Result().Cookies())
+		}
+
+		back := s.doLang("anonymous", "GET", "/elections?show=past", nil, chosen.Value, "")
+		mustContain(t, back, "the page in Welsh", `<html lang="cy">`, "Etholiadau",
+			`<a href="/language/en?back=%2felections%3fshow%3dpast" lang="en-GB" hreflang="en-GB">English</a>`)
+
+		// The cookie beats the browser; the browser beats the default.
+		mustContain(t, s.doLang("anonymous", "GET", "/signin", nil, "en", "cy"), "English chosen, Welsh asked for", `<html lang="en-GB">`, "Sign in")
+		mustContain(t, s.doLang("anonymous", "GET", "/signin", nil, "", "cy-GB,cy;q=0.9"), "Welsh asked for", `<html lang="cy">`, "Mewngofnodi", "Cyfeiriad e-bost")
+
+		for from, to := range map[string]string{
+			"/elections/chair/vote/confirm": "/elections/chair/vote",
+			"//evil.example/":               "/",
+			"":                              "/",
+		} {
+			rec := s.do("anonymous", "GET", "/language/en?back="+url.QueryEscape(from), nil)
+			if got := rec.Header().Get("Location"); got != to {
+				t.Errorf("back from %q: sent to %q, want %q", from, got, to)
+			}
+		}
+		expect(t, s.do("anonymous", "GET", "/language/fr", nil), http.StatusNotFound, "a language not spoken")
+	})
+}
+
+// TestReportPageKeptPerLanguage: the copy of a published report kept for
+// visitors is kept for each language, so a Welsh reader is never given
+// the English copy, nor an English reader the Welsh.
+func TestReportPageKeptPerLanguage(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newReportSite(t, db)
+		r := s.report("rep", "Adroddiad Ionawr", true, report.ReportInput{Summary: "Summary."})
+		get := func(lang string) string {
+			req := httptest.NewRequest("GET", "/reports/"+r.Slug, nil)
+			if lang != "" {
+				req.Header.Set("Accept-Language", lang)
+			}
+			rec := httptest.NewRecorder()
+			s.srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d", rec.Code)
+			}
+			return rec.Body.String()
+		}
+		for i, want := range []struct{ lang, mark string }{
+			{"", `<html lang="en-GB">`}, {"cy", `<html lang="cy">`}, {"en", `<html lang="en-GB">`}, {"cy", `<html lang="cy">`},
+		} {
+			if page := get(want.lang); !strings.Contains(page, want.mark) || !strings.Contains(page, "Adroddiad Ionawr") {
+				t.Errorf("request %d (%q): not %s: %.200s", i, want.lang, want.mark, page)
+			}
+		}
+	})
+}
