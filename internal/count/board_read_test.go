@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"quorum/internal/csvcell"
 )
 
 // boardFile is a bulletin board download as Quorum writes it, for the
@@ -131,7 +133,7 @@ func TestReadBoardRefuses(t *testing.T) {
 	}
 }
 
-// A candidates' attribute file written with EscapeFormula, as a bulletin
+// A candidates' attribute file written with csvcell.Escape, as a bulletin
 // board offers it, reads back to the names and values as they were.
 func TestAttributesReadBackFromEscapedCells(t *testing.T) {
 	names := []string{"=HYPERLINK(\"x\")", "-Dash", "'Quoted", "Plain"}
@@ -141,9 +143,9 @@ func TestAttributesReadBackFromEscapedCells(t *testing.T) {
 	}
 	var sb strings.Builder
 	cw := csv.NewWriter(&sb)
-	cw.Write([]string{"name", EscapeFormula("@group")})
+	cw.Write([]string{"name", csvcell.Escape("@group")})
 	for i, n := range names {
-		cw.Write([]string{EscapeFormula(n), EscapeFormula([]string{"+1", "-", "'=", "w"}[i])})
+		cw.Write([]string{csvcell.Escape(n), csvcell.Escape([]string{"+1", "-", "'=", "w"}[i])})
 	}
 	cw.Flush()
 	if !strings.Contains(sb.String(), `"'=HYPERLINK`) || !strings.Contains(sb.String(), "'@group") {

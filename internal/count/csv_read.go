@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"quorum/internal/csvcell"
 )
 
 // ReadCSV reads ballots from CSV: a header row, then one ballot per row
@@ -99,7 +101,7 @@ func ReadCSV(r io.Reader, seats int) (*Election, error) {
 //
 // and sets them on the election's candidates. A name that matches no
 // candidate is an error, so a typing slip cannot silently drop a quota. A
-// cell written by EscapeFormula is read back as it was.
+// cell written by csvcell.Escape is read back as it was.
 func ReadAttributes(r io.Reader, e *Election) error {
 	cr := csv.NewReader(r)
 	cr.TrimLeadingSpace = true
@@ -119,7 +121,7 @@ func ReadAttributes(r io.Reader, e *Election) error {
 			return fmt.Errorf("attributes: %w: %w", err, ErrSyntax)
 		}
 		line, _ := cr.FieldPos(0)
-		name := strings.Join(strings.Fields(unescapeFormula(rec[0])), " ")
+		name := strings.Join(strings.Fields(csvcell.Unescape(rec[0])), " ")
 		c := e.CandidateIndex(name)
 		if c < 0 {
 			return fmt.Errorf("attributes: line %d: %q: %w", line, name, ErrUnknownCandidate)
@@ -128,33 +130,7 @@ func ReadAttributes(r io.Reader, e *Election) error {
 			e.Candidates[c].Attributes = map[string]string{}
 		}
 		for i, attr := range header[1:] {
-			e.Candidates[c].Attributes[strings.TrimSpace(unescapeFormula(attr))] = strings.TrimSpace(unescapeFormula(rec[i+1]))
+			e.Candidates[c].Attributes[strings.TrimSpace(csvcell.Unescape(attr))] = strings.TrimSpace(csvcell.Unescape(rec[i+1]))
 		}
 	}
-}
-
-// formulaStarts are the first characters that make a spreadsheet read a
-// cell as a formula.
-const formulaStarts = "=+-@\t\r"
-
-func looksLikeFormula(s string) bool {
-	s = strings.TrimLeft(s, "'")
-	return s != "" && strings.IndexByte(formulaStarts, s[0]) >= 0
-}
-
-// EscapeFormula writes a cell that a spreadsheet would run as a formula
-// (a candidate named "=HYPERLINK(…)") after an apostrophe, which a
-// spreadsheet takes to mean text; ReadAttributes removes it again.
-func EscapeFormula(s string) string {
-	if looksLikeFormula(s) {
-		return "'" + s
-	}
-	return s
-}
-
-func unescapeFormula(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && looksLikeFormula(s[1:]) {
-		return s[1:]
-	}
-	return s
 }

@@ -16,6 +16,7 @@ import (
 	"quorum/internal/auth"
 	"quorum/internal/ballot"
 	"quorum/internal/count"
+	"quorum/internal/csvcell"
 	"quorum/internal/store"
 )
 
@@ -191,13 +192,13 @@ func (s *Service) CandidatesCSV(ctx context.Context, p *auth.Principal, election
 	cw := csv.NewWriter(&buf)
 	row := append([]string{"name"}, columns...)
 	for i := range row {
-		row[i] = count.EscapeFormula(row[i])
+		row[i] = csvcell.Escape(row[i])
 	}
 	cw.Write(row)
 	for _, c := range candidates {
-		row = append(row[:0], count.EscapeFormula(c.Name))
+		row = append(row[:0], csvcell.Escape(c.Name))
 		for _, a := range columns {
-			row = append(row, count.EscapeFormula(c.Attributes[a]))
+			row = append(row, csvcell.Escape(c.Attributes[a]))
 		}
 		cw.Write(row)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"quorum/internal/auth"
+	"quorum/internal/csvcell"
 	"quorum/internal/store"
 )
 
@@ -62,7 +63,7 @@ func writeMembersCSV(ctx context.Context, db *store.DB, w io.Writer, unitSlug st
 	rec := make([]string, len(MemberColumns))
 	err := db.EachMember(ctx, unitSlug, func(m store.MemberExportRow) error {
 		for i, c := range MemberColumns {
-			rec[i] = escapeFormula(exportValue(c.Name, m))
+			rec[i] = csvcell.Escape(exportValue(c.Name, m))
 		}
 		n++
 		return cw.Write(rec)

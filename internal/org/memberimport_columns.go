@@ -72,33 +72,3 @@ func normaliseHeader(h string) string {
 		return r
 	}, h)
 }
-
-// formulaStarts are the first characters that make a spreadsheet read a
-// cell as a formula. A name such as "=HYPERLINK(…)" must not run when an
-// exported file is opened.
-const formulaStarts = "=+-@\t\r"
-
-// looksLikeFormula reports whether s, less any leading apostrophes, starts
-// the way a spreadsheet formula does.
-func looksLikeFormula(s string) bool {
-	s = strings.TrimLeft(s, "'")
-	return s != "" && strings.IndexByte(formulaStarts, s[0]) >= 0
-}
-
-// escapeFormula prefixes such a cell with an apostrophe, which spreadsheets
-// take to mean "text" and which unescapeFormula removes again on import.
-func escapeFormula(s string) string {
-	if looksLikeFormula(s) {
-		return "'" + s
-	}
-	return s
-}
-
-// unescapeFormula undoes escapeFormula, so that an export imports
-// unchanged, and also reads a cell someone typed as '=… in a spreadsheet.
-func unescapeFormula(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && looksLikeFormula(s[1:]) {
-		return s[1:]
-	}
-	return s
-}

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"quorum/internal/csvcell"
 )
 
 // memberRow is one row of a members file that passed the format checks,
@@ -180,7 +182,7 @@ func (p *rowParser) parse(rowNum int, rec []string) (memberRow, bool) {
 			p.errs.add(rowNum, col, "is not valid UTF-8 text; save the file as CSV UTF-8")
 			continue
 		}
-		p.cell(&row, col, unescapeFormula(strings.TrimSpace(cell)))
+		p.cell(&row, col, csvcell.Unescape(strings.TrimSpace(cell)))
 	}
 	if row.startDate != "" && row.lapseDate != "" && row.lapseDate < row.startDate {
 		p.errs.add(rowNum, colLapseDate, "%s is before start_date %s", row.lapseDate, row.startDate)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"quorum/internal/auth"
+	"quorum/internal/csvcell"
 	"quorum/internal/markup"
 	"quorum/internal/nomination"
 	"quorum/internal/org"
@@ -115,14 +116,6 @@ func (s *Server) nominationShow(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// csvCell keeps a cell from being read as a formula by a spreadsheet.
-func csvCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 // nominationCSV exports who nominated whom, every nomination with its state.
 func (s *Server) nominationCSV(w http.ResponseWriter, r *http.Request) {
 	per, ok := s.nominationPeriod(w, r)
@@ -152,7 +145,7 @@ func (s *Server) nominationCSV(w http.ResponseWriter, r *http.Request) {
 		if !n.EndedAt.IsZero() {
 			ended = n.EndedAt.UTC().Format(time.RFC3339)
 		}
-		_ = cw.Write([]string{csvCell(n.NominatorName), kind, csvCell(slotLabels(per)[n.Slot]), csvCell(n.CandidateName), n.Consent, n.Status,
+		_ = cw.Write([]string{csvcell.Escape(n.NominatorName), kind, csvcell.Escape(slotLabels(per)[n.Slot]), csvcell.Escape(n.CandidateName), n.Consent, n.Status,
 			meeting, present, votes, n.SubmittedAt.UTC().Format(time.RFC3339), ended})
 	}
 	cw.Flush()
