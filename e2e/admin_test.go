@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"image/png"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -15,42 +14,22 @@ import (
 // checks the executive's page shows every section and seat holder.
 func TestDemoAdministratorAndExecutive(t *testing.T) {
 	base, banner := demoServer(t)
-	m := regexp.MustCompile(`Administrator\s+(\S+@\S+)`).FindStringSubmatch(banner)
-	if m == nil {
-		t.Fatalf("no administrator log-in in the banner:\n%s", banner)
-	}
-	adminEmail := m[1]
-	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
-	if pw == nil {
-		t.Fatalf("no password in the banner:\n%s", banner)
-	}
+	adminEmail, password := demoLogin(t, banner, "Administrator")
 	ctx := browser(t)
 
-	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
+	must := mustIn(t, ctx)
+	text := textIn(t, ctx)
 
 	must("open the home page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	checkAccessible(t, ctx, "home page")
 
 	must("sign in", chromedp.Navigate(base+"/signin"),
 		chromedp.SendKeys(chromedp.CSS("#f-email"), adminEmail),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), pw[1]),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), password),
 		chromedp.Submit(chromedp.CSS("#f-password")),
 		chromedp.WaitVisible(chromedp.CSS("#demo-code")))
 	checkAccessible(t, ctx, "code page")
-	code := strings.TrimSpace(text("#demo-code"))
+	code := text("#demo-code")
 	must("enter the code", chromedp.SendKeys(chromedp.CSS("#f-code"), code), chromedp.Submit(chromedp.CSS("#f-code")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")))
 	if got := text("main h1"); got != "Your account" {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -175,4 +176,58 @@ func checkAccessible(t *testing.T, ctx context.Context, what string) {
 	for _, v := range violations {
 		t.Errorf("accessibility (%s): %v %v: %v at %v", what, v["impact"], v["id"], v["help"], v["nodes"])
 	}
+}
+
+// mustIn returns a function that runs browser steps in ctx and fails the
+// test, saying what was being done, when one fails.
+func mustIn(t *testing.T, ctx context.Context) func(what string, steps ...chromedp.Action[chromedp.Void]) {
+	return func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
+
+// textIn returns a function that reads the text of the first element a
+// selector finds in ctx, without the space around it.
+func textIn(t *testing.T, ctx context.Context) func(sel string) string {
+	return func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+}
+
+// demoLogin finds the e-mail of a role's log-in ("Member", "Returning
+// officer", …) and the password all the demo's log-ins share in the
+// banner the demo printed.
+func demoLogin(t *testing.T, banner, role string) (email, password string) {
+	t.Helper()
+	m := regexp.MustCompile(regexp.QuoteMeta(role) + `\s+(\S+@\S+)`).FindStringSubmatch(banner)
+	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
+	if m == nil || pw == nil {
+		t.Fatalf("no %s log-in in the banner:\n%s", role, banner)
+	}
+	return m[1], pw[1]
+}
+
+// signInDemo signs in through the sign-in page, entering the code the
+// demo shows on the second-factor page when code is set, and waits for
+// the message of the page after it.
+func signInDemo(t *testing.T, ctx context.Context, base, email, password string, code bool) {
+	t.Helper()
+	must, text := mustIn(t, ctx), textIn(t, ctx)
+	must("sign in as "+email, chromedp.Navigate(base+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), email),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), password),
+		chromedp.Submit(chromedp.CSS("#f-password")))
+	if code {
+		must("the code page", chromedp.WaitVisible(chromedp.CSS("#demo-code")))
+		must("enter the code", chromedp.SendKeys(chromedp.CSS("#f-code"), text("#demo-code")), chromedp.Submit(chromedp.CSS("#f-code")))
+	}
+	must("signed in as "+email, chromedp.WaitVisible(chromedp.CSS(".flash")))
 }

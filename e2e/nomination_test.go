@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,33 +16,10 @@ import (
 // election's ballot. Each page is checked for accessibility.
 func TestCouncilGroupNominatesToTheBallot(t *testing.T) {
 	base, banner := demoServer(t)
-	login := func(role string) string {
-		t.Helper()
-		m := regexp.MustCompile(regexp.QuoteMeta(role) + `\s+(\S+@\S+)`).FindStringSubmatch(banner)
-		if m == nil {
-			t.Fatalf("no %s log-in in the banner:\n%s", role, banner)
-		}
-		return m[1]
-	}
-	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
-	if pw == nil {
-		t.Fatalf("no password in the banner:\n%s", banner)
-	}
+	login := func(role string) (string, string) { t.Helper(); return demoLogin(t, banner, role) }
 	ctx := browser(t)
-	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	must := mustIn(t, ctx)
+	text := textIn(t, ctx)
 	eval := func(what, js string) {
 		t.Helper()
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err != nil {
@@ -52,17 +28,8 @@ func TestCouncilGroupNominatesToTheBallot(t *testing.T) {
 	}
 	signIn := func(role string, code bool) string {
 		t.Helper()
-		must("sign in as "+role, chromedp.Navigate(base+"/signin"),
-			chromedp.SendKeys(chromedp.CSS("#f-email"), login(role)),
-			chromedp.SendKeys(chromedp.CSS("#f-password"), pw[1]),
-			chromedp.Submit(chromedp.CSS("#f-password")))
-		if code {
-			must("code page", chromedp.WaitVisible(chromedp.CSS("#demo-code")))
-			// The code page already shows the account in the menu, so wait for
-			// the message of the page after it.
-			must("enter the code", chromedp.SendKeys(chromedp.CSS("#f-code"), text("#demo-code")), chromedp.Submit(chromedp.CSS("#f-code")),
-				chromedp.WaitVisible(chromedp.CSS(".flash")))
-		}
+		email, password := login(role)
+		signInDemo(t, ctx, base, email, password, code)
 		must("signed in as "+role, chromedp.WaitVisible(chromedp.CSS(`nav a[href="/account"]`)))
 		return text(`nav a[href="/account"]`)
 	}

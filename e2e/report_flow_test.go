@@ -25,26 +25,10 @@ func TestReportToSubscriberAndOneClickUnsubscribe(t *testing.T) {
 func testReportToSubscriberAndOneClickUnsubscribe(t *testing.T, engine []string) {
 	smtp := testkit.StartSMTP(t)
 	base, banner := demoServer(t, append(engine, "--smtp-url", smtp.URL()+"?tls=none", "--mail-from", "Demo Party <news@party.example>")...)
-	m := regexp.MustCompile(`Representative \(local government\)\s+(\S+@\S+)`).FindStringSubmatch(banner)
-	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
-	if m == nil || pw == nil {
-		t.Fatalf("no representative log-in in the banner:\n%s", banner)
-	}
+	repEmail, password := demoLogin(t, banner, "Representative (local government)")
 	ctx := browser(t)
-	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
+	must := mustIn(t, ctx)
+	text := textIn(t, ctx)
 	const reader = "reader.e2e@example.org"
 	toReader := func() []testkit.ReceivedMail {
 		var out []testkit.ReceivedMail
@@ -98,8 +82,7 @@ func testReportToSubscriberAndOneClickUnsubscribe(t *testing.T, engine []string)
 	checkAccessible(t, ctx, "preferences page")
 
 	// The representative writes and publishes.
-	must("sign in", chromedp.Navigate(base+"/signin"), chromedp.SendKeys(chromedp.CSS("#f-email"), m[1]),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), pw[1]), chromedp.Submit(chromedp.CSS("#f-password")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	signInDemo(t, ctx, base, repEmail, password, false)
 	title := "Report back: the executive in " + time.Now().Format("January 2006")
 	must("open the report form", chromedp.Navigate(base+"/reports/new"), chromedp.WaitVisible(chromedp.CSS("#f-title")))
 	checkAccessible(t, ctx, "report form")

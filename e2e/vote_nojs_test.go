@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -18,32 +16,13 @@ func TestVotingAndDeclaringWithoutJavaScript(t *testing.T) {
 
 func testVotingAndDeclaringWithoutJavaScript(t *testing.T, engine []string) {
 	base, banner := demoServer(t, engine...)
-	login := func(role string) string {
-		m := regexp.MustCompile(role + `\s+(\S+@\S+)`).FindStringSubmatch(banner)
-		if m == nil {
-			t.Fatalf("no %s log-in in the banner", role)
-		}
-		return m[1]
-	}
-	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)[1]
+	login := func(role string) string { t.Helper(); email, _ := demoLogin(t, banner, role); return email }
+	_, pw := demoLogin(t, banner, "Member")
 	ctx := browser(t)
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatalf("switch script off: %v", err)
 	}
-	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
+	must := mustIn(t, ctx)
 	// axe is itself a script: let it run on the page as loaded without
 	// script, then switch script off again.
 	scripts := func(on bool) {
@@ -58,18 +37,7 @@ func testVotingAndDeclaringWithoutJavaScript(t *testing.T, engine []string) {
 		checkAccessible(t, ctx, what)
 		scripts(false)
 	}
-	signIn := func(email string, code bool) {
-		t.Helper()
-		must("sign in", chromedp.Navigate(base+"/signin"),
-			chromedp.SendKeys(chromedp.CSS("#f-email"), email),
-			chromedp.SendKeys(chromedp.CSS("#f-password"), pw),
-			chromedp.Submit(chromedp.CSS("#f-password")))
-		if code {
-			must("code page", chromedp.WaitVisible(chromedp.CSS("#demo-code")))
-			must("enter the code", chromedp.SendKeys(chromedp.CSS("#f-code"), strings.TrimSpace(text("#demo-code"))), chromedp.Submit(chromedp.CSS("#f-code")))
-		}
-		must("signed in", chromedp.WaitVisible(chromedp.CSS(".flash")))
-	}
+	signIn := func(email string, code bool) { t.Helper(); signInDemo(t, ctx, base, email, pw, code) }
 
 	signIn(login("Member"), false)
 	must("open elections", chromedp.Navigate(base+"/elections?show=open"), chromedp.WaitVisible(chromedp.CSS("table a")))

@@ -16,23 +16,10 @@ func TestMemberVotesInTheDemo(t *testing.T) { onEachEngine(t, testMemberVotesInT
 
 func testMemberVotesInTheDemo(t *testing.T, engine []string) {
 	base, banner := demoServer(t, engine...)
-	m := regexp.MustCompile(`Member\s+(\S+@\S+)`).FindStringSubmatch(banner)
-	pw := regexp.MustCompile(`password for all: (\S+)\)`).FindStringSubmatch(banner)
-	if m == nil || pw == nil {
-		t.Fatalf("no member log-in in the banner:\n%s", banner)
-	}
+	email, password := demoLogin(t, banner, "Member")
 	ctx := browser(t)
-	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	must("sign in", chromedp.Navigate(base+"/signin"),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), m[1]),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), pw[1]),
-		chromedp.Submit(chromedp.CSS("#f-password")),
-		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	must := mustIn(t, ctx)
+	signInDemo(t, ctx, base, email, password, false)
 
 	must("open the elections", chromedp.Navigate(base+"/elections?show=open"), chromedp.WaitVisible(chromedp.CSS("table")))
 	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table a").getAttribute("href")`))
