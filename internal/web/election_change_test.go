@@ -20,28 +20,11 @@ import (
 // election's address and the ballot's field names, one per candidate.
 func openElectionThroughPages(t *testing.T, s *site, title string, settings url.Values) (string, []string) {
 	t.Helper()
-	form := url.Values{"title": {title}, "seats": {"1"}, "method": {"irv"}}
-	for k, v := range settings {
-		form[k] = v
-	}
-	rec := s.do("returning_officer", "POST", "/admin/elections", form)
-	expect(t, rec, http.StatusSeeOther, "create")
-	base := strings.TrimSuffix(rec.Header().Get("Location"), "/manage")
-	for _, name := range []string{"Ada", "Ben", "Cy"} {
-		expect(t, s.postFile("returning_officer", base+"/candidates/save", "photo", "", nil, url.Values{"name": {name}}), http.StatusSeeOther, "add "+name)
-	}
-	expect(t, s.do("returning_officer", "POST", base+"/rules", url.Values{"rules": {`[{"kind": "members", "unit_types": ["branch"]}]`}}), http.StatusSeeOther, "rules")
-	expect(t, s.do("returning_officer", "POST", base+"/key", url.Values{
-		"trustees":  {"returning_officer@example.org returning officer\nscrutineer@example.org scrutineer"},
-		"threshold": {"2"},
-	}), http.StatusSeeOther, "key")
-	file := s.do("returning_officer", "POST", base+"/trustee/file", url.Values{})
-	expect(t, file, http.StatusOK, "share file")
+	base := draftElectionThroughPages(t, s, title, settings, candidate("Ada"), candidate("Ben"), candidate("Cy"))
 	if s.shareFiles == nil {
 		s.shareFiles = map[string][]byte{}
 	}
-	s.shareFiles[base] = file.Body.Bytes()
-	expect(t, s.do("scrutineer", "POST", base+"/trustee/seal", url.Values{"passphrase": {"correct horse battery"}, "passphrase_again": {"correct horse battery"}}), http.StatusSeeOther, "seal")
+	s.shareFiles[base] = keyThroughPages(t, s, base)
 	expect(t, s.do("returning_officer", "POST", base+"/actions/open", url.Values{}), http.StatusSeeOther, "open")
 	var fields []string
 	for _, m := range regexp.MustCompile(`name="(rank-\d+)"`).FindAllStringSubmatch(s.do("member", "GET", base+"/vote", nil).Body.String(), -1) {

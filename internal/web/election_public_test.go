@@ -40,7 +40,7 @@ func TestTheCountIsFollowedInPublic(t *testing.T) {
 				t.Fatalf("%s is shown who the trustees are", role)
 			}
 		}
-		expect(t, s.do("scrutineer", "POST", base+"/trustee/submit", url.Values{"passphrase": {"correct horse battery"}}), http.StatusSeeOther, "scrutineer's share")
+		expect(t, s.do("scrutineer", "POST", base+"/trustee/submit", url.Values{"passphrase": {scrutineerPassphrase}}), http.StatusSeeOther, "scrutineer's share")
 		if got := given("anonymous"); !strings.Contains(got, "<strong>1</strong> of the 2 needed") {
 			t.Fatalf("after one share: %s", got)
 		}

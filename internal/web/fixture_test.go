@@ -168,6 +168,13 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 // do sends a request as a role and returns the response.
 func (s *site) do(role, method, path string, form url.Values) *httptest.ResponseRecorder {
 	s.t.Helper()
+	return s.doLang(role, method, path, form, "", "")
+}
+
+// doLang sends a request as a role, with a lang cookie and an
+// Accept-Language header when they are not "".
+func (s *site) doLang(role, method, path string, form url.Values, cookie, accept string) *httptest.ResponseRecorder {
+	s.t.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -179,6 +186,12 @@ func (s *site) do(role, method, path string, form url.Values) *httptest.Response
 	}
 	if tok := s.sessions[role]; tok != "" {
 		req.AddCookie(&http.Cookie{Name: "quorum_session", Value: tok})
+	}
+	if cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "lang", Value: cookie})
+	}
+	if accept != "" {
+		req.Header.Set("Accept-Language", accept)
 	}
 	rec := httptest.NewRecorder()
 	s.srv.ServeHTTP(rec, req)

@@ -3,7 +3,6 @@ package web_test
 import (
 	"encoding/json"
 	"html"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,33 +15,6 @@ import (
 	"quorum/internal/store"
 	"quorum/internal/testkit"
 )
-
-// doLang sends a request as a role, with a lang cookie and an
-// Accept-Language header when they are not "".
-func (s *site) doLang(role, method, path string, form url.Values, cookie, accept string) *httptest.ResponseRecorder {
-	s.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, path, body)
-	req.RemoteAddr = clientOf(role)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if tok := s.sessions[role]; tok != "" {
-		req.AddCookie(&http.Cookie{Name: "quorum_session", Value: tok})
-	}
-	if cookie != "" {
-		req.AddCookie(&http.Cookie{Name: "lang", Value: cookie})
-	}
-	if accept != "" {
-		req.Header.Set("Accept-Language", accept)
-	}
-	rec := httptest.NewRecorder()
-	s.srv.ServeHTTP(rec, req)
-	return rec
-}
 
 // catalogue reads a message catalogue as the translators wrote it.
 func catalogue(t *testing.T, code string) map[string]any {
