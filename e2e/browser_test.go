@@ -231,3 +231,15 @@ func signInDemo(t *testing.T, ctx context.Context, base, email, password string,
 	}
 	must("signed in as "+email, chromedp.WaitVisible(chromedp.CSS(".flash")))
 }
+
+// openElection finds the first election open for voting in the list and
+// returns its address.
+func openElection(t *testing.T, ctx context.Context, base string) string {
+	t.Helper()
+	mustIn(t, ctx)("open the elections", chromedp.Navigate(base+"/elections?show=open"), chromedp.WaitVisible(chromedp.CSS("table")))
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table a").getAttribute("href")`))
+	if err != nil || !strings.HasPrefix(href, "/elections/") {
+		t.Fatalf("no open election listed: %q %v", href, err)
+	}
+	return href
+}

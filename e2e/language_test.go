@@ -18,11 +18,7 @@ func testWelshBallotPaper(t *testing.T, engine []string) {
 	ctx := browser(t)
 	must := mustIn(t, ctx)
 	signInDemo(t, ctx, base, email, password, false)
-	must("open the elections", chromedp.Navigate(base+"/elections?show=open"), chromedp.WaitVisible(chromedp.CSS("table")))
-	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("table a").getAttribute("href")`))
-	if err != nil || !strings.HasPrefix(href, "/elections/") {
-		t.Fatalf("no open election listed: %q %v", href, err)
-	}
+	href := openElection(t, ctx, base)
 	must("open the ballot paper", chromedp.Navigate(base+href+"/vote"), chromedp.WaitVisible(chromedp.CSS(".ballot-list.enhanced")))
 	must("switch to Cymraeg", chromedp.Click(chromedp.CSS(`header a[hreflang="cy"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="cy"] .ballot-list.enhanced`)))
