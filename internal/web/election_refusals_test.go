@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -383,6 +384,37 @@ func TestEveryElectionRouteForEveryRole(t *testing.T) {
 		for _, m := range regexp.MustCompile(`mux\.HandleFunc\("([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
 			if !strings.Contains(asked, `route="`+m[1]+`"`) {
 				t.Errorf("no step asks %s", m[1])
+			}
+		}
+
+		// And every action the election service audits is in the audit
+		// log after this life: the returning officer's and scrutineer's
+		// actions are all recorded (an action written as a prefix, such as
+		// a mailing's decision, is looked for as one).
+		entries, _, err := db.AuditLog(t.Context(), store.AuditFilter{Page: store.Page{Size: 1000}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logged strings.Builder
+		for _, en := range entries {
+			logged.WriteString("|" + en.Action)
+		}
+		sources, err := filepath.Glob("../election/*.go")
+		if err != nil || len(sources) == 0 {
+			t.Fatalf("election sources: %v", err)
+		}
+		for _, name := range sources {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			code, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range regexp.MustCompile(`audit\(ctx, tx, [^,]+, "(election\.[a-z_]+)"`).FindAllStringSubmatch(string(code), -1) {
+				if !strings.Contains(logged.String(), "|"+m[1]) {
+					t.Errorf("%s (audited in %s) is not in the audit log after the election's whole life", m[1], filepath.Base(name))
+				}
 			}
 		}
 	})
