@@ -49,6 +49,8 @@ func TestRollRules(t *testing.T) {
 			{"suspended", member(f.branch, "full", "2020-01-01", "", "suspended"), false, 0},
 			{"member of a region only", member(region, "full", "2020-01-01", "", "active"), false, 0},
 			{"councillor", office(f.group, "councillor", "2022-05-05", ""), true, f.group},
+			// Imported data spells offices as it likes.
+			{"Councillor, as imported", office(f.group, " Councillor", "2022-05-05", ""), true, f.group},
 			{"councillor from tomorrow", office(f.group, "councillor", "2026-03-03", ""), false, 0},
 			{"former councillor", office(f.group, "councillor", "2018-05-05", "2026-03-02"), false, 0},
 			{"Member of Parliament", office(0, "Member of Parliament", "2024-07-04", ""), false, 0},

@@ -85,7 +85,7 @@ WHERE %s < ? AND (m.lapse_date IS NULL OR %s > ?) AND m.status <> 'suspended' AN
 			}
 		case RuleOffice:
 			fmt.Fprintf(&q, `SELECT o.person_id AS person_id, o.unit_id AS unit_id, %d AS rule_no FROM public_offices o LEFT JOIN units u ON u.id = o.unit_id
-WHERE o.office = ? AND (o.start_date IS NULL OR %s <= ?) AND (o.end_date IS NULL OR %s > ?)`,
+WHERE `+sameOffice("o.office")+` AND (o.start_date IS NULL OR %s <= ?) AND (o.end_date IS NULL OR %s > ?)`,
 				i, db.dateCol("o.start_date"), db.dateCol("o.end_date"))
 			args = append(args, r.Office, day, day)
 			if len(r.UnitIDs) > 0 {

@@ -481,7 +481,7 @@ func repeatComma(n int) string {
 // OfficeHolders lists the people holding a public office on a day.
 func (db *DB) OfficeHolders(ctx context.Context, office string, on time.Time) ([]int64, error) {
 	d := dateOnly(on)
-	rows, err := db.Query(ctx, `SELECT DISTINCT person_id FROM public_offices WHERE office = ? AND (start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date > ?) ORDER BY person_id`,
+	rows, err := db.Query(ctx, `SELECT DISTINCT person_id FROM public_offices WHERE `+sameOffice("office")+` AND (start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date > ?) ORDER BY person_id`,
 		office, d, d)
 	if err != nil {
 		return nil, err
@@ -493,7 +493,7 @@ func (db *DB) OfficeHolders(ctx context.Context, office string, on time.Time) ([
 func (db *DB) HoldsOffice(ctx context.Context, personID int64, office string, on time.Time) (bool, error) {
 	d := dateOnly(on)
 	var n int
-	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM public_offices WHERE person_id = ? AND office = ? AND (start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date > ?)`,
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM public_offices WHERE person_id = ? AND `+sameOffice("office")+` AND (start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date > ?)`,
 		personID, office, d, d).Scan(&n)
 	return n > 0, err
 }

@@ -193,3 +193,9 @@ func (tx *Tx) CreatePersonSavepoint(ctx context.Context, p Person) (int64, error
 	_, err = tx.Exec(ctx, `RELEASE SAVEPOINT person_insert`)
 	return id, err
 }
+
+// sameOffice compares an office column with a parameter as people mean
+// it: "Councillor", "councillor" and " councillor" are one office, as
+// imported data spells them. The offices table is small, so the lookup
+// needs no index of its own.
+func sameOffice(col string) string { return "LOWER(TRIM(" + col + ")) = LOWER(TRIM(?))" }
