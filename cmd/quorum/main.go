@@ -26,9 +26,9 @@ func commands() []command {
 		{"demo", "serve a fully populated demo organisation on a fresh database", cmdDemo},
 		{"migrate", "bring the database schema up to date", cmdMigrate},
 		{"user", "create accounts, set passwords, grant and revoke roles", cmdUser},
-		{"import", "import members from CSV", cmdImport},
+		{"import", "import members from CSV, or a WordPress blog (posts, comments, files)", cmdImport},
 		{"export", "export members as CSV", cmdExport},
-		{"count", "count a ballot file (.blt or CSV) by FPTP, block vote, IRV or STV", cmdCount},
+		{"count", "count a ballot file (.blt, CSV or a bulletin board's JSON) by FPTP, block vote, IRV or STV", cmdCount},
 		{"loadtest", "measure casting under load with many voters at once", cmdLoadtest},
 		{"mail", "process bounces and spam complaints that came back by e-mail", cmdMail},
 	}
