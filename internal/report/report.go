@@ -94,6 +94,10 @@ func (s *Service) Generation() int64 { return s.gen.Load() }
 // changed records a change to what report pages show.
 func (s *Service) changed() { s.gen.Add(1) }
 
+// SettingsChanged tells the service that the organisation's settings
+// changed (whether visitors may comment, say), which report pages show.
+func (s *Service) SettingsChanged() { s.changed() }
+
 // NewService checks the configuration, makes sure the search index exists
 // and returns the service. Register its jobs with Register.
 func NewService(ctx context.Context, db *store.DB, queue *jobs.Queue, mailer Mailer, cfg Config) (*Service, error) {

@@ -43,5 +43,8 @@ func (s *Server) organisationSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if s.Reports != nil {
+		s.Reports.SettingsChanged() // this node's kept report pages show the old settings
+	}
 	s.redirect(w, r, "/", "The organisation's details are saved.")
 }

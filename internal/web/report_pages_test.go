@@ -168,7 +168,11 @@ func TestCommentsThroughThePages(t *testing.T) {
 		if c, total, _ := db.CommentsForModeration(s.ctx, store.CommentFilter{All: true}); total != 0 {
 			t.Fatalf("a refused comment was kept: %+v", c)
 		}
-		// An administrator allows it on the organisation's page.
+		// An administrator allows it on the organisation's page, and the
+		// kept copy of the page a visitor just read offers the form at once.
+		if page := s.do("anonymous", "GET", path, nil).Body.String(); strings.Contains(page, `id="comment-form"`) {
+			t.Fatal("visitors are offered the comment form before it is allowed")
+		}
 		if rec := s.do("rep", "POST", "/admin/organisation", url.Values{"name": {"Test Party"}, "public_comments": {"on"}}); rec.Code != http.StatusForbidden {
 			t.Errorf("a representative changed the organisation: %d", rec.Code)
 		}
@@ -177,6 +181,9 @@ func TestCommentsThroughThePages(t *testing.T) {
 		}
 		if b := s.do("admin", "GET", "/admin/organisation", nil).Body.String(); !strings.Contains(b, `name="public_comments" value="on" aria-describedby="h-public_comments" checked`) {
 			t.Error("the organisation's page does not show public comments allowed")
+		}
+		if page := s.do("anonymous", "GET", path, nil).Body.String(); !strings.Contains(page, `id="comment-form"`) {
+			t.Fatal("a visitor is still shown the page kept from before public comments were allowed")
 		}
 		rec := s.do("anonymous", "POST", path+"/comments", visitor)
 		if rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "#comments") {
