@@ -3,14 +3,18 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"quorum/internal/store"
 )
 
 // membershipChart draws members per month as an accessible SVG line chart.
 // It is drawn on the server so the page needs no JavaScript.
-func membershipChart(title string, points []store.MonthCount) template.HTML {
+// describe says it in words (nil: in English).
+func membershipChart(title string, points []store.MonthCount, describe func(first, last store.MonthCount, highest int) string) template.HTML {
 	if len(points) < 2 {
 		return ""
 	}
@@ -28,8 +32,13 @@ func membershipChart(title string, points []store.MonthCount) template.HTML {
 	y := func(v int) float64 { return top + (h-top-bottom)*(1-float64(v)/float64(top5)) }
 	var b strings.Builder
 	first, last := points[0], points[len(points)-1]
-	desc := fmt.Sprintf("Members at the end of each month from %s to %s: %s at the start, %s at the end, highest %s.",
-		first.Month.Format("January 2006"), last.Month.Format("January 2006"), thousands(first.Members), thousands(last.Members), thousands(maxV))
+	var desc string
+	if describe != nil {
+		desc = describe(first, last, maxV)
+	} else {
+		desc = fmt.Sprintf("Members at the end of each month from %s to %s: %s at the start, %s at the end, highest %s.",
+			first.Month.Format("January 2006"), last.Month.Format("January 2006"), thousands(first.Members), thousands(last.Members), thousands(maxV))
+	}
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`, w, h)
 	fmt.Fprintf(&b, `<title id="chart-title">%s</title><desc id="chart-desc">%s</desc>`, template.HTMLEscapeString(title), template.HTMLEscapeString(desc))
 	for v := 0; v <= top5; v += step {
@@ -68,4 +77,19 @@ func niceStep(maxV int) int {
 		}
 	}
 	return 10 * pow
+}
+
+// chartWords describes the membership chart in the reader's language.
+func (s *Server) chartWords(r *http.Request) func(first, last store.MonthCount, highest int) string {
+	lang := s.langs.of(r)
+	month := func(t time.Time) string {
+		if lang.Code == "cy" {
+			return welshMonths[t.Month()] + " " + strconv.Itoa(t.Year())
+		}
+		return t.Format("January 2006")
+	}
+	return func(first, last store.MonthCount, highest int) string {
+		return lang.tr.T("Home.ChartDescription", "From", month(first.Month), "To", month(last.Month),
+			"First", thousands(first.Members), "Last", thousands(last.Members), "Highest", thousands(highest))
+	}
 }

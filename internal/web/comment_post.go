@@ -33,11 +33,11 @@ func (s *Server) commentPost(w http.ResponseWriter, r *http.Request) {
 			fe["comment"] = fe["body"]
 			delete(fe, "body")
 		}
-		s.renderReport(w, r, http.StatusUnprocessableEntity, pg, r.PostForm, fe)
+		s.renderReport(w, r, http.StatusUnprocessableEntity, pg, r.PostForm, s.tr(r).fields(fe))
 		return
 	}
 	if errors.Is(err, report.ErrRateLimited) {
-		s.renderReport(w, r, http.StatusTooManyRequests, pg, r.PostForm, map[string]string{"comment": "You have sent several comments in a short time. Please wait a few minutes and try again."})
+		s.renderReport(w, r, http.StatusTooManyRequests, pg, r.PostForm, map[string]string{"comment": s.tr(r).T("Comments.TooMany")})
 		return
 	}
 	if err != nil {
@@ -45,10 +45,10 @@ func (s *Server) commentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.Status == store.CommentApproved {
-		s.redirect(w, r, fmt.Sprintf("%s#comment-%d", reportsURL(pg.Report.Slug), res.ID), "Your comment is published.")
+		s.redirect(w, r, fmt.Sprintf("%s#comment-%d", reportsURL(pg.Report.Slug), res.ID), s.tr(r).T("Comments.Published"))
 		return
 	}
-	s.redirect(w, r, reportsURL(pg.Report.Slug)+"#comments", "Thank you. Your comment will appear once a moderator has read it.")
+	s.redirect(w, r, reportsURL(pg.Report.Slug)+"#comments", s.tr(r).T("Comments.Held"))
 }
 
 // commentFlag reports a comment to the moderators.
@@ -71,5 +71,5 @@ func (s *Server) commentFlag(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, reportsURL(c.ReportSlug)+"#comments", "Thank you. The moderators will look at that comment.")
+	s.redirect(w, r, reportsURL(c.ReportSlug)+"#comments", s.tr(r).T("Comments.Flagged"))
 }

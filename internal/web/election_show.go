@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"quorum/internal/markup"
-	"quorum/internal/report"
 	"quorum/internal/store"
 )
 
@@ -44,7 +43,6 @@ func (s *Server) hustingsOf(ctx context.Context, electionID int64) ([]store.Even
 // hustingsRow is one hustings on its election's page.
 type hustingsRow struct {
 	store.Event
-	When string
 	Over bool
 }
 
@@ -53,7 +51,7 @@ type hustingsRow struct {
 func hustingsRows(es []store.Event, now time.Time) []hustingsRow {
 	var next, over []hustingsRow
 	for _, e := range es {
-		row := hustingsRow{Event: e, When: report.EventWhen(e), Over: !e.EndsAt.After(now)}
+		row := hustingsRow{Event: e, Over: !e.EndsAt.After(now)}
 		if row.Over {
 			over = append(over, row)
 		} else {

@@ -154,20 +154,20 @@ func (s *Server) eventSignup(w http.ResponseWriter, r *http.Request) {
 	res, err := s.Reports.SignUp(r.Context(), principalOf(r), e.ID, report.SignupInput{
 		Name: r.PostForm.Get("name"), Email: r.PostForm.Get("email"), Trap: r.PostForm.Get("website"), Client: clientKey(r)})
 	if fe, ok := fieldErrors(err); ok {
-		s.renderEvent(w, r, http.StatusUnprocessableEntity, r.PostForm, fe)
+		s.renderEvent(w, r, http.StatusUnprocessableEntity, r.PostForm, s.tr(r).fields(fe))
 		return
 	}
 	if errors.Is(err, report.ErrRateLimited) {
-		s.renderEvent(w, r, http.StatusTooManyRequests, r.PostForm, map[string]string{"email": "Too many sign-ups from here. Please wait and try again."})
+		s.renderEvent(w, r, http.StatusTooManyRequests, r.PostForm, map[string]string{"email": s.tr(r).T("Event.TooMany")})
 		return
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	msg := "You have a place. We have sent you an e-mail with the details."
+	msg := s.tr(r).T("Event.Booked")
 	if res.Status == store.SignupWaiting {
-		msg = "The event is full, so you are on the waiting list. We will e-mail you if a place comes free."
+		msg = s.tr(r).T("Event.Waiting")
 	}
 	s.redirect(w, r, "/events/"+url.PathEscape(e.Slug), msg)
 }
@@ -184,8 +184,8 @@ func (s *Server) eventSignupShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, store.ErrNotFound)
 		return
 	}
-	s.renderReports(w, r, http.StatusOK, "event_signup", &page{Title: "Your place at " + e.Title, Data: map[string]any{
-		"E": e, "S": sg, "When": report.EventWhen(e), "Token": r.PathValue("token"),
+	s.renderReports(w, r, http.StatusOK, "event_signup", &page{Title: s.tr(r).T("Signup.Title", "Event", e.Title), Data: map[string]any{
+		"E": e, "S": sg, "Token": r.PathValue("token"),
 	}}, headInfo{})
 }
 
@@ -205,5 +205,5 @@ func (s *Server) eventSignupCancel(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, store.ErrNotFound)
 		return
 	}
-	s.redirect(w, r, "/events/"+url.PathEscape(e.Slug), "Your place is given up. Thank you for letting us know.")
+	s.redirect(w, r, "/events/"+url.PathEscape(e.Slug), s.tr(r).T("Signup.GivenUp"))
 }

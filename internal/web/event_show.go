@@ -7,21 +7,20 @@ import (
 	"time"
 
 	"quorum/internal/auth"
-	"quorum/internal/report"
 	"quorum/internal/store"
 )
 
-// eventRow is an event with its time in words, for listings.
+// eventRow is an event in a listing (its time and kind are put in words
+// by the template functions of the reader's language).
 type eventRow struct {
 	store.Event
-	When, Kind string
-	Full       bool
+	Full bool
 }
 
 func eventRows(es []store.Event) []eventRow {
 	out := make([]eventRow, len(es))
 	for i, e := range es {
-		out[i] = eventRow{Event: e, When: report.EventWhen(e), Kind: report.EventKindLabel(e.Kind), Full: e.Capacity > 0 && e.Booked >= e.Capacity}
+		out[i] = eventRow{Event: e, Full: e.Capacity > 0 && e.Booked >= e.Capacity}
 	}
 	return out
 }
@@ -39,7 +38,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principalOf(r)
-	s.renderReports(w, r, http.StatusOK, "event_list", &page{Title: "Events", Data: map[string]any{
+	s.renderReports(w, r, http.StatusOK, "event_list", &page{Title: s.tr(r).T("Events.Title"), Data: map[string]any{
 		"Events": eventRows(es), "Past": past, "CanCreate": p.Can(auth.ManageEvents, auth.Target{}) || hasBodyGrant(p),
 	}}, headInfo{Canonical: s.absURL("/events"), CalendarURL: "/events.ics"})
 }
@@ -67,11 +66,11 @@ func (s *Server) renderEvent(w http.ResponseWriter, r *http.Request, status int,
 	}
 	e := pg.Event
 	p := &page{Title: e.Title, Form: form, Errors: fe, Data: map[string]any{
-		"E": pg, "When": report.EventWhen(e), "Kind": report.EventKindLabel(e.Kind), "Description": safeHTML(s.Reports.EventDescriptionHTML(e)),
+		"E": pg, "Description": safeHTML(s.Reports.EventDescriptionHTML(e)),
 		"Over": !e.EndsAt.After(s.Now()), "Places": max(0, e.Capacity-e.Booked),
 	}}
 	s.renderReports(w, r, status, "event_show", p, headInfo{Canonical: s.absURL("/events/" + url.PathEscape(e.Slug)), Title: e.Title,
-		Description: report.EventWhen(e) + ". " + excerptText(e.Description, 200), CalendarURL: "/events/" + url.PathEscape(e.Slug) + "/calendar.ics"})
+		Description: eventWhen(s.langs.of(r).Code, e) + ". " + excerptText(e.Description, 200), CalendarURL: "/events/" + url.PathEscape(e.Slug) + "/calendar.ics"})
 }
 
 // eventICS is one event as a calendar file.

@@ -38,6 +38,7 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	tr := s.tr(r)
 	var typeCounts []struct {
 		Key, Label string
 		Count      int
@@ -47,7 +48,7 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 			typeCounts = append(typeCounts, struct {
 				Key, Label string
 				Count      int
-			}{t.Key, t.Label, n})
+			}{t.Key, tr.label(unitTypeMessages, t.Key, t.Label), n})
 		}
 	}
 	members := 0
@@ -59,7 +60,7 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) {
 		"Bodies":     bodies,
 		"UnitTypes":  typeCounts,
 		"Members":    members,
-		"Chart":      membershipChart("Members of "+o.Name+" by month", history),
+		"Chart":      membershipChart(tr.T("Home.ChartTitle", "Org", o.Name), history, s.chartWords(r)),
 		"HasHistory": len(history) > 1,
 	}})
 }

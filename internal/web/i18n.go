@@ -15,6 +15,8 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	textlang "golang.org/x/text/language"
+
+	"quorum/internal/report"
 )
 
 // Pages speak English or Welsh. The words are in message catalogues
@@ -372,8 +374,6 @@ var (
 	}
 )
 
-var welshMonths = [...]string{"", "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"}
-
 // languageFuncs are the template functions that speak a language.
 func languageFuncs(l *language, all []*language, loc *time.Location) template.FuncMap {
 	tr := l.tr
@@ -389,6 +389,7 @@ func languageFuncs(l *language, all []*language, loc *time.Location) template.Fu
 			}
 			return status
 		},
+		"eventKind": func(key string) string { return tr.label(eventKindMessages, key, report.EventKindLabel(key)) },
 		"milestoneLabel": func(key, label string) string {
 			if id, ok := milestoneMessages[key]; ok {
 				return tr.T(id)
@@ -396,20 +397,8 @@ func languageFuncs(l *language, all []*language, loc *time.Location) template.Fu
 			return label
 		},
 	}
-	if l.Code == "cy" {
-		fm["date"] = func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return strconv.Itoa(t.Day()) + " " + welshMonths[t.Month()] + " " + strconv.Itoa(t.Year())
-		}
-		fm["datetime"] = func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			t = t.In(loc)
-			return strconv.Itoa(t.Day()) + " " + welshMonths[t.Month()] + " " + t.Format("2006 15:04 MST")
-		}
+	for name, f := range dateFuncs(l.Code, loc) {
+		fm[name] = f
 	}
 	return fm
 }

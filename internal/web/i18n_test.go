@@ -208,6 +208,11 @@ func TestEveryMessageIDExists(t *testing.T) {
 	for _, br := range ballotReasons {
 		used[br.id] = "ballotReasons"
 	}
+	for _, table := range []map[string]string{fieldWords, eventKindMessages, unitTypeMessages} {
+		for _, id := range table {
+			used[id] = "domain words"
+		}
+	}
 	if len(used) < 100 {
 		t.Fatalf("found only %d message IDs in use: is the pattern right?", len(used))
 	}

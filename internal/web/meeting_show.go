@@ -59,7 +59,7 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderReports(w, r, http.StatusOK, "meeting_list", &page{Title: "Meetings of " + b.Name, Data: map[string]any{
+	s.renderReports(w, r, http.StatusOK, "meeting_list", &page{Title: s.tr(r).T("Meetings.Title", "Body", b.Name), Data: map[string]any{
 		"Body": b, "Meetings": ms, "Pager": newPager(r, pg, total), "CanManage": principalOf(r).Can(auth.EditBody, auth.Target{BodyID: b.ID}),
 	}}, headInfo{})
 }

@@ -30,12 +30,13 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	title := "Reports"
+	tr := s.tr(r)
+	title := tr.T("Reports.Title")
 	if tag.ID != 0 {
-		title = "Reports tagged “" + tag.Name + "”"
+		title = tr.T("Reports.Tagged", "Tag", tag.Name)
 	}
 	s.renderReports(w, r, http.StatusOK, "report_list", &page{Title: title, Data: map[string]any{
-		"Reports": reports, "Pager": newPager(r, f.Page, total), "Tag": tag, "Follows": []followOption{{store.ScopeSite, "Everything on " + s.SiteName}},
+		"Reports": reports, "Pager": newPager(r, f.Page, total), "Tag": tag, "Follows": []followOption{{store.ScopeSite, tr.T("Follow.Site", "Site", s.SiteName)}},
 	}}, headInfo{Canonical: s.absURL("/reports"), FeedURL: "/feed.atom", FeedTitle: s.SiteName + ": reports"})
 }
 
@@ -48,12 +49,13 @@ func (s *Server) reportPerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	person := rp.Person
+	tr := s.tr(r)
 	feed := "/people/" + url.PathEscape(person.Slug) + "/feed.atom"
 	s.renderReports(w, r, http.StatusOK, "report_person", &page{Title: person.Name, Data: map[string]any{
 		"Rep": rp, "Feed": feed,
-		"Follows": []followOption{{"person:" + idstr(person.ID), "Reports by " + person.Name}, {store.ScopeSite, "Everything on " + s.SiteName}},
+		"Follows": []followOption{{"person:" + idstr(person.ID), tr.T("Follow.Person", "Name", person.Name)}, {store.ScopeSite, tr.T("Follow.Site", "Site", s.SiteName)}},
 	}}, headInfo{Canonical: s.absURL("/people/" + url.PathEscape(person.Slug) + "/reports"), Title: person.Name, Description: excerptText(person.Bio, 200),
-		FeedURL: feed, FeedTitle: "Reports by " + person.Name})
+		FeedURL: feed, FeedTitle: tr.T("Follow.Person", "Name", person.Name)})
 }
 
 // reportBody is the body's page of reports: every representative with
@@ -70,10 +72,11 @@ func (s *Server) reportBody(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	feed := "/bodies/" + url.PathEscape(b.Slug) + "/feed.atom"
-	s.renderReports(w, r, http.StatusOK, "report_body", &page{Title: "Reports from " + b.Name, Data: map[string]any{
+	tr := s.tr(r)
+	s.renderReports(w, r, http.StatusOK, "report_body", &page{Title: tr.T("BodyReports.Title", "Body", b.Name), Data: map[string]any{
 		"BR": br, "Feed": feed, "CanWrite": principalOf(r).SignedIn(),
-		"Follows": []followOption{{"body:" + idstr(b.ID), "Every report on " + b.Name}, {store.ScopeSite, "Everything on " + s.SiteName}},
-	}}, headInfo{Canonical: s.absURL("/bodies/" + url.PathEscape(b.Slug) + "/reports"), FeedURL: feed, FeedTitle: "Reports on " + b.Name})
+		"Follows": []followOption{{"body:" + idstr(b.ID), tr.T("Follow.Body", "Body", b.Name)}, {store.ScopeSite, tr.T("Follow.Site", "Site", s.SiteName)}},
+	}}, headInfo{Canonical: s.absURL("/bodies/" + url.PathEscape(b.Slug) + "/reports"), FeedURL: feed, FeedTitle: tr.T("BodyReports.FeedTitle", "Body", b.Name)})
 }
 
 // reportMine lists the signed-in person's own reports, drafts included.

@@ -43,15 +43,15 @@ type followOption struct {
 }
 
 // reportFollows offers the report's author, its body and the whole site.
-func (s *Server) reportFollows(r store.Report) []followOption {
+func (s *Server) reportFollows(tr *translator, r store.Report) []followOption {
 	var out []followOption
 	if r.AuthorName != "" {
-		out = append(out, followOption{report.Follow{Scope: store.ScopePerson, TargetID: r.AuthorID}.String(), "Reports by " + r.AuthorName})
+		out = append(out, followOption{report.Follow{Scope: store.ScopePerson, TargetID: r.AuthorID}.String(), tr.T("Follow.Person", "Name", r.AuthorName)})
 	}
 	if r.BodyID != 0 {
-		out = append(out, followOption{report.Follow{Scope: store.ScopeBody, TargetID: r.BodyID}.String(), "Every report on " + r.BodyName})
+		out = append(out, followOption{report.Follow{Scope: store.ScopeBody, TargetID: r.BodyID}.String(), tr.T("Follow.Body", "Body", r.BodyName)})
 	}
-	return append(out, followOption{store.ScopeSite, "Everything on " + s.SiteName})
+	return append(out, followOption{store.ScopeSite, tr.T("Follow.Site", "Site", s.SiteName)})
 }
 
 // reportShow is a report's public page: the report with its table of
@@ -80,7 +80,8 @@ func (s *Server) reportShowFresh(w http.ResponseWriter, r *http.Request) {
 // and errors when a comment was refused.
 func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int, pg report.ReportPage, form url.Values, fe map[string]string) {
 	rep := pg.Report
-	v := reportView{ReportPage: pg, Body: safeHTML(rep.HTML), Comments: commentViews(pg.Comments), Follows: s.reportFollows(rep),
+	tr := s.tr(r)
+	v := reportView{ReportPage: pg, Body: safeHTML(rep.HTML), Comments: commentViews(pg.Comments), Follows: s.reportFollows(tr, rep),
 		Scheduled: rep.Status == store.ReportScheduled}
 	if !rep.PublishAt.IsZero() {
 		v.Published = rep.PublishAt.Format("2 January 2006")
@@ -90,7 +91,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 		v.ReplyTo = id
 	}
 	head := headInfo{Canonical: pg.URL, Description: rep.Summary, Type: "article", Title: rep.Title, Image: pg.CoverURL,
-		Author: rep.AuthorName, FeedURL: "/people/" + url.PathEscape(rep.AuthorSlug) + "/feed.atom", FeedTitle: "Reports by " + rep.AuthorName}
+		Author: rep.AuthorName, FeedURL: "/people/" + url.PathEscape(rep.AuthorSlug) + "/feed.atom", FeedTitle: tr.T("Follow.Person", "Name", rep.AuthorName)}
 	if rep.Published() {
 		head.Published, head.Modified = rep.PublishAt, rep.UpdatedAt
 	}

@@ -64,6 +64,7 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 	sq := store.SearchQuery{Text: q.Get("q"), Page: pg}
 	data := &searchPage{Q: sq.Text, Cap: store.SearchCountCap}
 	fe := org.FieldErrors{}
+	tr := s.tr(r)
 	bodies, err := s.DB.Bodies(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -78,20 +79,20 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if v := q.Get("body"); v != "" {
-		f := searchFilter{Name: "Body", Value: body.Name, Remove: searchWithout(r, "body")}
+		f := searchFilter{Name: tr.T("Search.Body"), Value: body.Name, Remove: searchWithout(r, "body")}
 		if body.ID == 0 {
 			f.Value, f.Unknown = excerptText(v, 60), true
-			fe["body"] = "There is no body “" + f.Value + "”. Choose a body from the list."
+			fe["body"] = tr.T("Search.UnknownBody", "Value", f.Value)
 		}
 		data.Filters = append(data.Filters, f)
 	}
 	var person store.Person
 	if v := q.Get("person"); v != "" {
 		person, err = s.Reports.SearchRepresentative(ctx, v)
-		f := searchFilter{Name: "Representative", Value: person.Name, Remove: searchWithout(r, "person")}
+		f := searchFilter{Name: tr.T("Search.Person"), Value: person.Name, Remove: searchWithout(r, "person")}
 		if errors.Is(err, store.ErrNotFound) {
 			f.Value, f.Unknown = excerptText(v, 60), true
-			fe["person"] = "There is no representative “" + f.Value + "”. Choose a representative from the list."
+			fe["person"] = tr.T("Search.UnknownPerson", "Value", f.Value)
 		} else if err != nil {
 			s.fail(w, r, err)
 			return
@@ -99,10 +100,10 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 		data.Filters = append(data.Filters, f)
 	}
 	if v := q.Get("year"); v != "" {
-		f := searchFilter{Name: "Year", Remove: searchWithout(r, "year")}
+		f := searchFilter{Name: tr.T("Search.Year"), Remove: searchWithout(r, "year")}
 		if sq.Year, err = strconv.Atoi(v); err != nil || sq.Year < 1 || sq.Year > 9999 {
 			sq.Year, f.Value, f.Unknown = 0, excerptText(v, 60), true
-			fe["year"] = "“" + f.Value + "” is not a year. Choose a year from the list."
+			fe["year"] = tr.T("Search.NotAYear", "Value", f.Value)
 		} else {
 			f.Value = strconv.Itoa(sq.Year)
 		}
@@ -118,7 +119,7 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 	for i, b := range bodies {
 		data.Bodies[i] = searchOption{Value: b.Slug, Label: b.Name, Selected: b.ID == body.ID}
 	}
-	data.People = searchPeople(choices.Authors, bodies, bodyNames, person)
+	data.People = searchPeople(choices.Authors, bodies, bodyNames, person, tr.T("Search.Other"))
 	data.Years = searchYears(choices.Years, sq.Year)
 	status := http.StatusOK
 	if len(fe) > 0 {
@@ -136,9 +137,9 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 		data.Total, data.More, data.Pager = total, total > store.SearchCountCap, newPager(r, pg, total)
 		data.NoWords = strings.TrimSpace(sq.Text) == ""
 	}
-	title := "Search"
+	title := tr.T("Search.Title")
 	if sq.Text != "" {
-		title = "Search: " + sq.Text
+		title = tr.T("Search.TitleFor", "Q", sq.Text)
 	}
 	s.renderReports(w, r, status, "search", &page{Title: title, Errors: fe, Data: data}, headInfo{})
 }
@@ -146,8 +147,8 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 // searchPeople groups the representatives with published reports by the
 // bodies they report on, in the order of the bodies. The one chosen is
 // selected once, and offered on its own if the list does not hold them
-// (a representative with no reports yet).
-func searchPeople(authors []store.SearchAuthor, bodies []store.Body, bodyNames map[int64]string, chosen store.Person) []searchGroup {
+// (a representative with no reports yet). Those on no body are under other.
+func searchPeople(authors []store.SearchAuthor, bodies []store.Body, bodyNames map[int64]string, chosen store.Person, other string) []searchGroup {
 	byBody := map[int64][]searchOption{}
 	found := false
 	for _, a := range authors {
@@ -168,7 +169,7 @@ func searchPeople(authors []store.SearchAuthor, bodies []store.Body, bodyNames m
 		}
 	}
 	if opts := byBody[0]; len(opts) > 0 {
-		groups = append(groups, searchGroup{Label: "Other", Options: opts})
+		groups = append(groups, searchGroup{Label: other, Options: opts})
 	}
 	return groups
 }

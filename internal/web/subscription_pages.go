@@ -27,7 +27,7 @@ func (s *Server) subscriptionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.Reports.Subscribe(r.Context(), report.SubscribeInput{Email: r.PostForm.Get("email"), Follow: f, Trap: r.PostForm.Get("website"), Client: clientKey(r)})
 	if fe, ok := fieldErrors(err); ok {
-		s.renderReports(w, r, http.StatusUnprocessableEntity, "subscription_message", &page{Title: "Subscribe", Form: r.PostForm, Errors: fe, Data: map[string]any{
+		s.renderReports(w, r, http.StatusUnprocessableEntity, "subscription_message", &page{Title: s.tr(r).T("Subscribe.Button"), Form: r.PostForm, Errors: s.tr(r).fields(fe), Data: map[string]any{
 			"Form": true, "Follow": f.String(), "Back": back,
 		}}, headInfo{})
 		return
@@ -36,9 +36,9 @@ func (s *Server) subscriptionCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderReports(w, r, http.StatusOK, "subscription_message", &page{Title: "Check your e-mail", Data: map[string]any{
-		"Heading": "Check your e-mail",
-		"Text":    "We have sent a link to the address you gave. Open it to confirm; until you do, nothing else will be sent to you.",
+	s.renderReports(w, r, http.StatusOK, "subscription_message", &page{Title: s.tr(r).T("Sub.CheckTitle"), Data: map[string]any{
+		"Heading": s.tr(r).T("Sub.CheckTitle"),
+		"Text":    s.tr(r).T("Sub.CheckText"),
 		"Back":    back,
 	}}, headInfo{})
 }
@@ -52,7 +52,7 @@ func (s *Server) subscriptionConfirmForm(w http.ResponseWriter, r *http.Request)
 		s.fail(w, r, err)
 		return
 	}
-	s.renderReports(w, r, http.StatusOK, "subscription_confirm", &page{Title: "Confirm your subscription", Data: map[string]any{
+	s.renderReports(w, r, http.StatusOK, "subscription_confirm", &page{Title: s.tr(r).T("Sub.ConfirmTitle"), Data: map[string]any{
 		"Token": token, "Follow": r.URL.Query().Get("follow"), "Email": pref.Subscriber.Email,
 	}}, headInfo{})
 }
@@ -68,7 +68,7 @@ func (s *Server) subscriptionConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/subscriptions/"+token, "Thank you: your subscription is confirmed.")
+	s.redirect(w, r, "/subscriptions/"+token, s.tr(r).T("Sub.Confirmed"))
 }
 
 // subscriptionPrefs is a subscriber's page: what they follow, and how to stop.
@@ -83,17 +83,18 @@ func (s *Server) subscriptionPrefs(w http.ResponseWriter, r *http.Request) {
 		Value, Label string
 	}
 	var rows []row
+	tr := s.tr(r)
 	for _, f := range pref.Follows {
-		label := "Everything on " + s.SiteName
+		label := tr.T("Follow.Site", "Site", s.SiteName)
 		switch f.Scope {
 		case store.ScopeBody:
-			label = "Every report on " + f.TargetName
+			label = tr.T("Follow.Body", "Body", f.TargetName)
 		case store.ScopePerson:
-			label = "Reports by " + f.TargetName
+			label = tr.T("Follow.Person", "Name", f.TargetName)
 		}
 		rows = append(rows, row{report.Follow{Scope: f.Scope, TargetID: f.TargetID}.String(), label})
 	}
-	s.renderReports(w, r, http.StatusOK, "subscription_prefs", &page{Title: "Your subscription", Data: map[string]any{
+	s.renderReports(w, r, http.StatusOK, "subscription_prefs", &page{Title: tr.T("Sub.PrefsTitle"), Data: map[string]any{
 		"Token": token, "Sub": pref.Subscriber, "Follows": rows,
 		"Confirmed": pref.Subscriber.Status == store.SubscriberConfirmed, "Unsubscribed": pref.Subscriber.Status == store.SubscriberUnsubscribed,
 	}}, headInfo{})
@@ -115,7 +116,7 @@ func (s *Server) subscriptionPrefsUpdate(w http.ResponseWriter, r *http.Request)
 		s.fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/subscriptions/"+token, "Done: you no longer receive those.")
+	s.redirect(w, r, "/subscriptions/"+token, s.tr(r).T("Sub.Unfollowed"))
 }
 
 // subscriptionUnsubscribeForm is where the unsubscribe link of an e-mail
@@ -127,7 +128,7 @@ func (s *Server) subscriptionUnsubscribeForm(w http.ResponseWriter, r *http.Requ
 		s.fail(w, r, err)
 		return
 	}
-	s.renderReports(w, r, http.StatusOK, "subscription_unsubscribe", &page{Title: "Unsubscribe", Data: map[string]any{
+	s.renderReports(w, r, http.StatusOK, "subscription_unsubscribe", &page{Title: s.tr(r).T("Sub.Unsubscribe"), Data: map[string]any{
 		"Token": token, "Email": pref.Subscriber.Email, "Done": pref.Subscriber.Status == store.SubscriberUnsubscribed,
 	}}, headInfo{})
 }
@@ -157,7 +158,7 @@ func (s *Server) subscriptionUnsubscribe(w http.ResponseWriter, r *http.Request)
 		_, _ = w.Write([]byte("Unsubscribed.\n"))
 		return
 	}
-	s.renderReports(w, r, http.StatusOK, "subscription_unsubscribe", &page{Title: "Unsubscribed", Data: map[string]any{
+	s.renderReports(w, r, http.StatusOK, "subscription_unsubscribe", &page{Title: s.tr(r).T("Sub.UnsubscribedTitle"), Data: map[string]any{
 		"Token": token, "Done": true,
 	}}, headInfo{})
 }

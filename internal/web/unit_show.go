@@ -34,7 +34,7 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	s.render(w, r, http.StatusOK, "unit", &page{Title: u.Name, Data: map[string]any{
 		"Unit": u, "Subs": subs, "SubPager": newPager(r, pageFrom(r, 100), total), "Members": members,
-		"Chart":   membershipChart("Members of "+u.Name+" by month", history),
+		"Chart":   membershipChart("Members of "+u.Name+" by month", history, nil),
 		"CanEdit": p.Can(auth.EditUnit, auth.Target{UnitID: u.ID}),
 	}})
 }
