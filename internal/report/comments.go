@@ -208,7 +208,9 @@ func (s *Service) commentReplyNotice(ctx context.Context, raw json.RawMessage) e
 	if err != nil {
 		return err
 	}
-	if !parent.NotifyReplies || parent.AuthorEmail == "" || parent.AuthorEmail == c.AuthorEmail || parent.Status != store.CommentApproved {
+	// Only a signed-in commenter's address is known to be theirs; a
+	// visitor's comment that asked before that rule is not written to.
+	if !parent.NotifyReplies || parent.PersonID == 0 || parent.AuthorEmail == "" || parent.AuthorEmail == c.AuthorEmail || parent.Status != store.CommentApproved {
 		return nil
 	}
 	if sup, err := s.DB.IsSuppressed(ctx, parent.AuthorEmail); err != nil || sup {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"quorum/internal/auth"
 	"quorum/internal/report"
@@ -306,6 +307,35 @@ func TestModeratorsHideAndMarkSpam(t *testing.T) {
 		}
 		if pg, _ := e.svc.ReportPage(e.ctx, e.anon, r.Slug); len(pg.Comments) != 1 {
 			t.Errorf("%d comments shown after approving the hidden one again", len(pg.Comments))
+		}
+	})
+}
+
+// TestOldVisitorCommentsGetNoReplyMail: a visitor's comment stored with
+// "tell me of replies" before only signed-in commenters could ask is not
+// written to: anyone could have typed that address.
+func TestOldVisitorCommentsGetNoReplyMail(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.publish(e.rep, e.draft(e.rep, "Old comments", report.ReportInput{CommentsOpen: true}))
+		var old int64
+		err := db.InTx(e.ctx, func(tx *store.Tx) error {
+			var err error
+			old, err = tx.InsertComment(e.ctx, store.Comment{ReportID: r.ID, AuthorName: "Typed", AuthorEmail: "someone.else@example.org",
+				Body: "An old comment.", Status: store.CommentApproved, NotifyReplies: true, CreatedAt: time.Now()})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.PostComment(e.ctx, e.rep, r.ID, report.CommentInput{ParentID: old, Body: "A reply by the author.", Client: "192.0.2.4"}); err != nil {
+			t.Fatal(err)
+		}
+		e.runJobs()
+		for _, m := range e.outbox() {
+			if m.To == "someone.else@example.org" {
+				t.Fatalf("a reply notice went to a visitor's typed address: %q", m.Subject)
+			}
 		}
 	})
 }

@@ -384,6 +384,14 @@ func TestBallotLinkVotesOnce(t *testing.T) {
 		mustContain(t, s.do("member", "GET", base+"/vote", nil), "the member's paper after the link", "You have already voted in this election.")
 		mustContain(t, s.do("anonymous", "GET", base, nil), "turnout", "<strong>2</strong> of 6")
 
+		// Others trying made-up links from the same address (behind one
+		// proxy, say) until they are stopped do not stop a real link.
+		for i := 0; i < 25; i++ {
+			s.do("secretary", "GET", fmt.Sprintf("/ballot/made-up-%d", i), nil)
+		}
+		expect(t, s.do("secretary", "GET", "/ballot/made-up-once-more", nil), http.StatusTooManyRequests, "made-up links past the limit")
+		expect(t, s.do("secretary", "GET", links["secretary@example.org"], nil), http.StatusOK, "a real link from the same address")
+
 		// Closing voids the links not used.
 		expect(t, s.do("returning_officer", "POST", base+"/actions/close", url.Values{}), http.StatusSeeOther, "close")
 		expect(t, s.do("anonymous", "GET", links["officer@example.org"], nil), http.StatusConflict, "a link after the close")

@@ -25,8 +25,8 @@ const (
 	ballotAttempts = 30
 	ballotWindow   = time.Minute
 	// badLinkAttempts is how many unknown or used ballot links one address
-	// may try in badLinkWindow. Only failures count, so a hall full of
-	// voters behind one address is not held up.
+	// may try in badLinkWindow. Only failures count, and a valid link
+	// always opens, so voters behind one address are never held up.
 	badLinkAttempts = 20
 	badLinkWindow   = 10 * time.Minute
 )
@@ -65,14 +65,6 @@ func (l *attemptLimiter) allow(key string, now time.Time) bool {
 	return b.n <= l.limit
 }
 
-// over reports whether key has used up its attempts, without counting one.
-func (l *attemptLimiter) over(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
-	return b != nil && now.Sub(b.start) < l.window && b.n >= l.limit
-}
-
 // prune forgets windows that have ended, at most once a window, so that
 // memory follows the voters of the last minutes only.
 func (l *attemptLimiter) prune(now time.Time) {
@@ -105,21 +97,20 @@ func linkKey(token string) string {
 	return "link:" + hex.EncodeToString(sum[:12])
 }
 
-// resolveLink finds the ballot of a one-time link. An address that keeps
-// trying links that do not exist is stopped for a while.
+// resolveLink finds the ballot of a one-time link. A valid link always
+// opens, whatever else came from the same address (behind a proxy, every
+// voter may share one); an address that keeps trying links that do not
+// exist, or are used up, is answered "too many attempts" for a while
+// instead of being told which.
 func (s *Server) resolveLink(w http.ResponseWriter, r *http.Request) (election.LinkBallot, bool) {
-	addr := clientAddr(r)
-	if s.badLinks.over(addr, s.Now()) {
-		s.renderError(w, r, http.StatusTooManyRequests)
-		return election.LinkBallot{}, false
-	}
 	lb, err := s.Elections.ResolveBallotLink(r.Context(), r.PathValue("token"))
-	if err != nil {
-		if errors.Is(err, election.ErrLinkInvalid) {
-			s.badLinks.allow(addr, s.Now())
-		}
-		s.failBack(w, r, err, "")
+	if err == nil {
+		return lb, true
+	}
+	if errors.Is(err, election.ErrLinkInvalid) && !s.badLinks.allow(clientAddr(r), s.Now()) {
+		s.renderError(w, r, http.StatusTooManyRequests)
 		return lb, false
 	}
-	return lb, true
+	s.failBack(w, r, err, "")
+	return lb, false
 }
