@@ -129,7 +129,7 @@ type electionReader interface {
 // checkElection adds to fe what is wrong with the election chosen for an
 // event. current is the election the event already belongs to: it stays
 // allowed after its result is declared, so that the form still saves.
-func checkElection(ctx context.Context, db electionReader, in EventInput, current int64, fe FieldErrors) error {
+func checkElection(ctx context.Context, db electionReader, p *auth.Principal, in EventInput, current int64, fe FieldErrors) error {
 	if in.ElectionID == 0 {
 		return nil
 	}
@@ -142,12 +142,14 @@ func checkElection(ctx context.Context, db electionReader, in EventInput, curren
 		return nil
 	}
 	el, err := db.ElectionByID(ctx, in.ElectionID)
-	if errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	// A draft the person may not see is answered as one that does not
+	// exist, so that ids cannot be probed for elections being prepared.
+	if err != nil || (el.ID != current && !mayViewElection(p, el.Status)) {
 		fe["election"] = "There is no such election: choose one from the list"
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	if el.Status == store.ElectionDeclared && el.ID != current {
 		fe["election"] = "The result of that election is already declared: choose an election still to come"
@@ -186,7 +188,7 @@ func (s *Service) CreateEvent(ctx context.Context, p *auth.Principal, in EventIn
 	}
 	in.normalise()
 	start, end, fe := in.validate()
-	if err := checkElection(ctx, s.DB, in, 0, fe); err != nil {
+	if err := checkElection(ctx, s.DB, p, in, 0, fe); err != nil {
 		return store.Event{}, err
 	}
 	if err := orNil(fe); err != nil {
@@ -232,7 +234,7 @@ func (s *Service) UpdateEvent(ctx context.Context, p *auth.Principal, id int64, 
 			}
 		}
 		start, end, fe := in.validate()
-		if err := checkElection(ctx, tx, in, e.ElectionID, fe); err != nil {
+		if err := checkElection(ctx, tx, p, in, e.ElectionID, fe); err != nil {
 			return err
 		}
 		if err := orNil(fe); err != nil {
@@ -502,10 +504,11 @@ func (s *Service) HustingsOf(ctx context.Context, electionID int64) ([]store.Eve
 }
 
 // EventElectionChoices lists the elections an event may be linked to:
-// those whose result is not declared yet, drafts included (hustings are
-// often arranged while an election is being set up), and the event's own
-// election, current, whatever its stage. Only those who manage events may
-// see the list, since it names elections still in draft.
+// those whose result is not declared yet, drafts included for the
+// returning officer and scrutineer (hustings are often arranged while an
+// election is being set up; a draft is theirs alone to see), and the
+// event's own election, current, whatever its stage. Only those who
+// manage events may see the list.
 func (s *Service) EventElectionChoices(ctx context.Context, p *auth.Principal, current int64) ([]store.Election, error) {
 	if !managesSomeEvents(p) {
 		return nil, p.Require(auth.ManageEvents, auth.Target{})
@@ -520,6 +523,7 @@ func (s *Service) EventElectionChoices(ctx context.Context, p *auth.Principal, c
 	if err != nil {
 		return nil, err
 	}
+	es = slices.DeleteFunc(es, func(e store.Election) bool { return e.ID != current && !mayViewElection(p, e.Status) })
 	if current != 0 && !slices.ContainsFunc(es, func(e store.Election) bool { return e.ID == current }) {
 		el, err := s.DB.ElectionByID(ctx, current)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
