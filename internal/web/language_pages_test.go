@@ -263,3 +263,19 @@ func TestReportPageKeptPerLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestWelshNominationList: the public list of nomination periods is in
+// Welsh, empty and with a period open.
+func TestWelshNominationList(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		list := []string{"pages/nomination_list.html"}
+		welshPage(t, s.doLang("anonymous", "GET", "/nominations", nil, "cy", ""), http.StatusOK, "no periods", list,
+			"<title>Enwebiadau", "Mae ymgeiswyr yn cyrraedd papur pleidleisio drwy gael eu henwebu.", "Dim cyfnodau enwebu eto.")
+		s.openPeriod(t)
+		welshPage(t, s.doLang("anonymous", "GET", "/nominations", nil, "cy", ""), http.StatusOK, "a period open", list,
+			"Cyfnodau enwebu", "Cyfnod", "Cyflwr", "Dyddiad cau", "Branch delegates nominations", "Ar agor")
+		mustContain(t, s.do("anonymous", "GET", "/nominations", nil), "the list in English", `<html lang="en-GB">`,
+			"Candidates reach a ballot by being nominated.", "Nomination periods", "Deadline", "Open")
+	})
+}
