@@ -23,7 +23,7 @@ func (s *Server) electionResult(w http.ResponseWriter, r *http.Request) {
 		s.failBack(w, r, err, "")
 		return
 	}
-	s.render(w, r, http.StatusOK, "election_result", &page{Title: "Result: " + v.Election.Title, Data: map[string]any{
+	s.render(w, r, http.StatusOK, "election_result", &page{Title: s.tr(r).T("Result.Title", "Election", v.Election.Title), Data: map[string]any{
 		"V": v, "R": res, "Path": electionPath(v), "Files": election.BoardDownloads(v.Election, res.Seed),
 		"Chart": template.HTML(res.ChartSVG), // drawn by the count library from numbers and escaped names
 	}})
@@ -48,7 +48,7 @@ func (s *Server) electionBoard(w http.ResponseWriter, r *http.Request) {
 	if t := strings.TrimSpace(r.URL.Query().Get("tracker")); t != "" {
 		check, err := s.Elections.FindTracker(r.Context(), p, v.Election.ID, t)
 		if fe, ok := org.AsFieldErrors(err); ok {
-			s.render(w, r, http.StatusUnprocessableEntity, "election_board", &page{Title: "Bulletin board: " + v.Election.Title, Errors: fe, Data: data})
+			s.render(w, r, http.StatusUnprocessableEntity, "election_board", &page{Title: s.tr(r).T("Board.Title", "Election", v.Election.Title), Errors: s.tr(r).fields(fe), Data: data})
 			return
 		}
 		if err != nil {
@@ -58,7 +58,7 @@ func (s *Server) electionBoard(w http.ResponseWriter, r *http.Request) {
 		data["Check"] = check
 		data["Asked"] = t
 	}
-	s.render(w, r, status, "election_board", &page{Title: "Bulletin board: " + v.Election.Title, Data: data})
+	s.render(w, r, status, "election_board", &page{Title: s.tr(r).T("Board.Title", "Election", v.Election.Title), Data: data})
 }
 
 // electionDownload serves the ballots as .blt or JSON, and the candidates'

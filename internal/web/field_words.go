@@ -3,9 +3,10 @@ package web
 import "quorum/internal/org"
 
 // The report package says what is wrong with a comment, a sign-up or a
-// subscription in English; the reader is told in their own language. Each
-// message is recognised by its words (a test checks that English says them
-// as the report package does); one not in the table stays in English.
+// subscription in English, and the election package what is wrong with a
+// tracker to check; the reader is told in their own language. Each message
+// is recognised by its words (a test checks that English says them as the
+// domain does); one not in the table stays in English.
 var fieldWords = map[string]string{
 	"Enter your name":                                          "Field.Name",
 	"Use at most 100 characters":                               "Field.Max100",
@@ -14,6 +15,8 @@ var fieldWords = map[string]string{
 	"Write your comment":                                       "Field.Comment",
 	"Use at most 5,000 characters":                             "Field.Max5000",
 	"Choose what to follow":                                    "Field.Follow",
+	// The election package, of a tracker that cannot be one.
+	"This is not a tracker code: check it character by character": "Field.Tracker",
 }
 
 // fields gives a form's errors in the reader's language.

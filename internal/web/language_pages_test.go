@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"quorum/internal/ballot"
 	"quorum/internal/report"
 	"quorum/internal/store"
 	"quorum/internal/testkit"
@@ -35,9 +36,11 @@ var (
 	markup      = regexp.MustCompile(`<[^>]*>`)
 )
 
-// visibleText is what a reader sees of a page (and hears of its labels).
+// visibleText is what a reader sees of a page (and hears of its labels),
+// less the count's chart and stage-by-stage sheet, which the count writes
+// in English.
 func visibleText(page string) string {
-	page = regexp.MustCompile(`(?s)<script.*?</script>`).ReplaceAllString(page, "")
+	page = regexp.MustCompile(`(?s)<script.*?</script>|<figure><svg.*?</figure>|<pre class="result-sheet.*?</pre>`).ReplaceAllString(page, "")
 	attrs := regexp.MustCompile(`(?:aria-label|data-say-\w+|title|alt)="([^"]*)"`).FindAllStringSubmatch(page, -1)
 	text := markup.ReplaceAllString(page, " ")
 	for _, a := range attrs {
@@ -103,8 +106,10 @@ func welshPage(t *testing.T, rec *httptest.ResponseRecorder, status int, what st
 }
 
 // TestAWelshVotersJourney follows a voter who reads Welsh from the
-// election's page to the receipt: every page is in Welsh, with nothing of
-// its English left, and so are the reasons a ballot is refused.
+// election's page to the receipt, and after the close to the result and
+// the bulletin board where they check their tracker: every page is in
+// Welsh, with nothing of its English left, and so are the reasons a ballot
+// is refused and the answers to a tracker checked.
 func TestAWelshVotersJourney(t *testing.T) {
 	testkit.Engines(t, func(t *testing.T, db *store.DB) {
 		s := newSite(t, db)
@@ -115,25 +120,26 @@ func TestAWelshVotersJourney(t *testing.T) {
 		show := []string{"pages/election_show.html", "partials/election_hustings.html", "partials/election_signoffs.html"}
 		welshPage(t, cy("GET", base, nil), http.StatusOK, "the election page", show,
 			"Pleidleisiwch nawr", "Amserlen", "Ymgeiswyr", "Pleidleisio ar agor", "1 sedd")
-		ballot := []string{"pages/election_ballot.html"}
-		welshPage(t, cy("GET", base+"/vote", nil), http.StatusOK, "the ballot paper", ballot,
+		paper := []string{"pages/election_ballot.html"}
+		welshPage(t, cy("GET", base+"/vote", nil), http.StatusOK, "the ballot paper", paper,
 			"Pleidleisio: Cadeirydd y gangen", "Rhifwch yr ymgeiswyr yn nhrefn eich dewis", "1 i'w ethol.", "Gwirio fy mhleidlais",
 			`data-say-help="Dewiswch Rhestru`, `data-say-chosen="{name} yw eich dewis {n}."`)
 
-		twice := welshPage(t, cy("POST", base+"/vote", url.Values{f[0]: {"1"}, f[1]: {"1"}}), http.StatusUnprocessableEntity, "a number given twice", ballot,
+		twice := welshPage(t, cy("POST", base+"/vote", url.Values{f[0]: {"1"}, f[1]: {"1"}}), http.StatusUnprocessableEntity, "a number given twice", paper,
 			"Ni ellir derbyn eich papur pleidleisio eto", "Mae dewis 1 wedi'i roi i ddau ymgeisydd: rhowch bob rhif unwaith yn unig.")
 		if strings.Contains(twice, "given to two candidates") {
 			t.Errorf("the ballot's problem is told in English")
 		}
-		welshPage(t, cy("POST", base+"/vote", url.Values{f[0]: {"7"}}), http.StatusUnprocessableEntity, "a number out of range", ballot,
+		welshPage(t, cy("POST", base+"/vote", url.Values{f[0]: {"7"}}), http.StatusUnprocessableEntity, "a number out of range", paper,
 			`Defnyddiwch y rhifau 1 i 3: nid yw "7" yn un ohonynt.`)
 
 		welshPage(t, cy("POST", base+"/vote", url.Values{f[0]: {"1"}, f[1]: {"2"}}), http.StatusOK, "the review", []string{"pages/election_review.html"},
 			"Gwiriwch eich pleidlais", "Eich dewisiadau, yn eu trefn", "ni ellir ei newid", "Cadarnhau fy mhleidlais", "Ei newid")
 		receipt := welshPage(t, cy("POST", base+"/vote/confirm", url.Values{f[0]: {"1"}, f[1]: {"2"}}), http.StatusOK, "the receipt", []string{"pages/election_receipt.html"},
 			"Rydych chi wedi pleidleisio", "Eich cod tracio:", "dim ond y tro hwn y caiff ei ddangos", "Yn ôl i'r etholiad")
-		if !regexp.MustCompile(`id="tracker">[^<]+<`).MatchString(receipt) {
-			t.Errorf("no tracker on the Welsh receipt")
+		tracker := regexp.MustCompile(`id="tracker">([^<]+)<`).FindStringSubmatch(receipt)
+		if tracker == nil {
+			t.Fatalf("no tracker on the Welsh receipt")
 		}
 
 		welshPage(t, cy("GET", base, nil), http.StatusOK, "the election page after voting", show, "Rydych chi wedi pleidleisio. Diolch.")
@@ -142,9 +148,43 @@ func TestAWelshVotersJourney(t *testing.T) {
 		welshPage(t, cy("GET", "/elections", nil), http.StatusOK, "the election list", []string{"pages/election_list.html"},
 			"Etholiadau", "Pleidleisio nawr", "Cadeirydd y gangen")
 
+		// After the close: the result, and the board where the voter checks
+		// their tracker.
+		castThroughPages(t, s, "officer", base, url.Values{f[1]: {"1"}})
+		countThroughPages(t, s, base, s.shareFiles[base])
+		expect(t, s.do("returning_officer", "POST", base+"/actions/declare", url.Values{}), http.StatusSeeOther, "declare")
+		welshPage(t, cy("GET", base+"/result", nil), http.StatusOK, "the result",
+			[]string{"pages/election_result.html", "partials/election_recount.html", "partials/election_signoffs.html"},
+			"Canlyniad: Cadeirydd y gangen", "Cyhoeddwyd ar ", "Etholwyd", "2 papur pleidleisio.", "Hedyn y coelbren:",
+			"Gwreiddyn Merkle y papurau pleidleisio:", "Y cyfrif, fesul cam", "Hysbysfwrdd", "Papurau pleidleisio (JSON)",
+			"Nid oes yr un craffwr wedi cymeradwyo'r cyfrif eto.", "Ailgyfrifwch eich hun", "Gall unrhyw un ailgyfrif",
+			"<code>quorum count</code>", "a rhedwch:", "quorum count cadeirydd-y-gangen-ballots.json")
+		board := []string{"pages/election_board.html", "partials/election_recount.html"}
+		welshPage(t, cy("GET", base+"/board", nil), http.StatusOK, "the board", board,
+			"Hysbysfwrdd: Cadeirydd y gangen", "Pob papur pleidleisio a gyfrifwyd", "2 papur pleidleisio.", "Gwreiddyn Merkle:",
+			"Lawrlwytho fel JSON", "Gwiriwch eich papur pleidleisio", "Eich cod tracio", "nid oes ots am fylchau",
+			"Papurau pleidleisio gyda'u codau tracio", "Cod tracio", "Dewisiadau yn eu trefn", "Ailgyfrifwch eich hun")
+		welshPage(t, cy("GET", base+"/board?tracker="+url.QueryEscape(strings.ToLower(tracker[1])), nil), http.StatusOK, "a tracker on the board", board,
+			"Mae eich papur pleidleisio ar yr hysbysfwrdd, ac mae ei brawf yn arwain at y gwreiddyn a gyhoeddwyd.",
+			"Dyma'r hyn sydd arno: 1. Ada, 2. Ben.", "Y prawf ei fod wedi'i gynnwys", "Safle ", "llwybr archwilio, o'r ddeilen i fyny:")
+		stranger, err := ballot.NewTracker()
+		if err != nil {
+			t.Fatal(err)
+		}
+		welshPage(t, cy("GET", base+"/board?tracker="+url.QueryEscape(stranger.String()), nil), http.StatusOK, "a tracker not on the board", board,
+			"Nid oes gan yr un papur pleidleisio y cod tracio hwn.", "rhowch wybod i'r swyddog canlyniadau.")
+		welshPage(t, cy("GET", base+"/board?tracker=not-a-tracker", nil), http.StatusUnprocessableEntity, "a tracker mistyped", board,
+			"Nid cod tracio yw hwn: gwiriwch ef fesul nod", "Mae problem wedi codi")
+
 		// English stays the default, and the same pages are in English.
 		en := s.do("member", "GET", base, nil)
 		mustContain(t, en, "the election page in English", `<html lang="en-GB">`, "You have voted. Thank you.", "Timetable")
+		mustContain(t, s.do("member", "GET", base+"/result", nil), "the result in English", `<html lang="en-GB">`,
+			"Result: Cadeirydd y gangen", "Elected", "2 ballots. Seed of the lot:", "Recount it yourself", "Anyone can recount the ballots with <code>quorum count</code>")
+		mustContain(t, s.do("member", "GET", base+"/board?tracker="+url.QueryEscape(stranger.String()), nil), "a tracker not on the board in English",
+			"Bulletin board: Cadeirydd y gangen", "2 ballots. Merkle root:", "No ballot has this tracker.", "Your tracker", "Preferences in order")
+		mustContain(t, s.do("member", "GET", base+"/board?tracker=not-a-tracker", nil), "a tracker mistyped in English",
+			"This is not a tracker code: check it character by character")
 	})
 }
 
@@ -221,5 +261,21 @@ func TestReportPageKeptPerLanguage(t *testing.T) {
 				t.Errorf("request %d (%q): not %s: %.200s", i, want.lang, want.mark, page)
 			}
 		}
+	})
+}
+
+// TestWelshNominationList: the public list of nomination periods is in
+// Welsh, empty and with a period open.
+func TestWelshNominationList(t *testing.T) {
+	testkit.Engines(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		list := []string{"pages/nomination_list.html"}
+		welshPage(t, s.doLang("anonymous", "GET", "/nominations", nil, "cy", ""), http.StatusOK, "no periods", list,
+			"<title>Enwebiadau", "Mae ymgeiswyr yn cyrraedd papur pleidleisio drwy gael eu henwebu.", "Dim cyfnodau enwebu eto.")
+		s.openPeriod(t)
+		welshPage(t, s.doLang("anonymous", "GET", "/nominations", nil, "cy", ""), http.StatusOK, "a period open", list,
+			"Cyfnodau enwebu", "Cyfnod", "Cyflwr", "Dyddiad cau", "Branch delegates nominations", "Ar agor")
+		mustContain(t, s.do("anonymous", "GET", "/nominations", nil), "the list in English", `<html lang="en-GB">`,
+			"Candidates reach a ballot by being nominated.", "Nomination periods", "Deadline", "Open")
 	})
 }

@@ -32,7 +32,7 @@ func (s *Server) nominationList(w http.ResponseWriter, r *http.Request) {
 		deadlines[per.ID] = nomination.FormatDeadline(per)
 	}
 	p := principalOf(r)
-	s.render(w, r, http.StatusOK, "nomination_list", &page{Title: "Nominations", Data: map[string]any{
+	s.render(w, r, http.StatusOK, "nomination_list", &page{Title: s.tr(r).T("Nominations.Title"), Data: map[string]any{
 		"Periods": list, "Deadlines": deadlines, "Pager": newPager(r, pg, total), "CanCreate": p.Can(auth.RunElections, auth.Target{}),
 	}})
 }
