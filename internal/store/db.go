@@ -185,11 +185,16 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{Engine: Postgres, w: db, r: db}, nil
 }
 
-// redact hides the password of a database URL so it can be shown.
+// redact hides the password of a database URL so it can be shown, both
+// the one in the address and one given as a parameter (?password=…).
 func redact(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "(unparseable URL)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }
