@@ -105,7 +105,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) { s.fai
 // failBack answers a request that failed with err. A form's refusal in
 // plain words because of how things stand (409) goes back to the page
 // back, when given, as a message; other refusals show their words on the
-// error page; a visitor asked to sign in by a GET is sent to the sign-in.
+// error page; a visitor asked to sign in by a GET of a page is sent to the
+// sign-in (the JSON API answers 401).
 func (s *Server) failBack(w http.ResponseWriter, r *http.Request, err error, back string) {
 	status, words, known := errorAnswer(err)
 	tr := s.tr(r)
@@ -114,7 +115,7 @@ func (s *Server) failBack(w http.ResponseWriter, r *http.Request, err error, bac
 	case !known:
 		s.Log.Error("request failed", "route", r.Pattern, "err", err)
 		s.renderError(w, r, status)
-	case status == http.StatusUnauthorized && r.Method == http.MethodGet:
+	case status == http.StatusUnauthorized && r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/"):
 		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 	case msg == "":
 		s.renderError(w, r, status)
