@@ -104,7 +104,8 @@ func runPublishedElection(t *testing.T, db *store.DB) published {
 		{"Ann Adams", "woman"}, {"Beth Brown", "woman"}, {"Cath Clark", "woman"}, {"Dan Davis", "man"},
 		{"Ed Evans", "man"}, {"Fred Ford", "man"}, {"Gail Green", "woman"}, {"Hal Hughes", "man"},
 	} {
-		cand, err := svc.AddCandidate(ctx, ro, e.ID, election.CandidateInput{Name: c.name, Attributes: map[string]string{"gender": c.gender}})
+		// An attribute no quota rule names stays private: it is in neither download.
+		cand, err := svc.AddCandidate(ctx, ro, e.ID, election.CandidateInput{Name: c.name, Attributes: map[string]string{"gender": c.gender, "ethnicity": "private"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,6 +361,11 @@ func TestCountRecountsTheBulletinBoard(t *testing.T) {
 		hal := board.Election.Candidates[board.Election.CandidateIndex("Hal Hughes")]
 		if !hal.Withdrawn || hal.Attributes["gender"] != "man" || board.Ballots != 40 {
 			t.Fatalf("the JSON download: Hal %+v, %d ballots", hal, board.Ballots)
+		}
+		for name, file := range p.files {
+			if strings.Contains(string(file), "ethnicity") || strings.Contains(string(file), "private") {
+				t.Fatalf("%s publishes an attribute no quota rule names", name)
+			}
 		}
 		if csv := string(p.files["nec-members-candidates.csv"]); !strings.HasPrefix(csv, "name,gender\nAnn Adams,woman\n") {
 			t.Fatalf("candidates.csv:\n%s", csv)

@@ -160,11 +160,11 @@ func commandLine(args []string) string {
 }
 
 // CandidatesCSV is the candidates' attributes as `quorum count --attr`
-// reads them: a header "name,ATTRIBUTE,..." (every attribute a candidate
-// has or a quota rule names, in byte order) and a row per candidate in
-// the order of the ballot paper. A cell a spreadsheet would run as a
-// formula is written after an apostrophe, which `quorum count` removes.
-// ErrNotFound when there is no attribute to give.
+// reads them: a header "name,ATTRIBUTE,..." (the attributes the quota
+// rules name, in byte order) and a row per candidate in the order of the
+// ballot paper. A cell a spreadsheet would run as a formula is written
+// after an apostrophe, which `quorum count` removes. ErrNotFound when the
+// election has no quota rule.
 func (s *Service) CandidatesCSV(ctx context.Context, p *auth.Principal, electionID int64) ([]byte, error) {
 	e, _, err := s.published(ctx, p, electionID)
 	if err != nil {
@@ -174,17 +174,7 @@ func (s *Service) CandidatesCSV(ctx context.Context, p *auth.Principal, election
 	if err != nil {
 		return nil, err
 	}
-	var columns []string
-	for _, q := range e.Quotas {
-		columns = append(columns, q.Attribute)
-	}
-	for _, c := range candidates {
-		for a := range c.Attributes {
-			columns = append(columns, a)
-		}
-	}
-	slices.Sort(columns)
-	columns = slices.Compact(columns)
+	columns := quotaAttributes(e.Quotas)
 	if len(columns) == 0 {
 		return nil, ErrNotFound
 	}
@@ -204,6 +194,18 @@ func (s *Service) CandidatesCSV(ctx context.Context, p *auth.Principal, election
 	}
 	cw.Flush()
 	return buf.Bytes(), cw.Error()
+}
+
+// quotaAttributes are the candidates' attributes the quota rules name, in
+// byte order: all a recount needs, and all that is published. Others a
+// candidate has (which may be sensitive, such as ethnicity) stay private.
+func quotaAttributes(quotas []Quota) []string {
+	var names []string
+	for _, q := range quotas {
+		names = append(names, q.Attribute)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // boardJSONHeader is the head of the JSON download; the ballots follow.
@@ -244,8 +246,18 @@ func (s *Service) WriteBallotsJSON(ctx context.Context, p *auth.Principal, elect
 	if h.Quotas == nil {
 		h.Quotas = []Quota{}
 	}
+	named := quotaAttributes(e.Quotas)
 	for _, c := range candidates {
-		h.Candidates = append(h.Candidates, boardCandidate{Name: c.Name, Withdrawn: c.Withdrawn, Attributes: c.Attributes})
+		bc := boardCandidate{Name: c.Name, Withdrawn: c.Withdrawn}
+		for _, a := range named {
+			if v, ok := c.Attributes[a]; ok {
+				if bc.Attributes == nil {
+					bc.Attributes = map[string]string{}
+				}
+				bc.Attributes[a] = v
+			}
+		}
+		h.Candidates = append(h.Candidates, bc)
 	}
 	head, err := json.Marshal(h)
 	if err != nil {

@@ -204,7 +204,7 @@ func TestEveryElectionRouteForEveryRole(t *testing.T) {
 		everyone := roles
 
 		closeAt := fromNow(72 * time.Hour)
-		settings := url.Values{"allow_change": {"on"}, "mailings": {"1"}, "ballot_close": {closeAt}}
+		settings := url.Values{"allow_change": {"on"}, "mailings": {"1"}, "ballot_close": {closeAt}, "quotas": {"gender=woman:1"}}
 		L := draftElectionThroughPages(t, s, "Life of an election", settings,
 			candidate("Ada"), candidate("Ben"), candidate("Cy"), url.Values{"name": {"Cora"}, "person": {"candidate@example.org"}}, candidate("Eve"))
 		ids := s.candidateIDs(L)
@@ -223,7 +223,7 @@ func TestEveryElectionRouteForEveryRole(t *testing.T) {
 		none := fixed(url.Values{})
 		edit := func(role string) url.Values {
 			return url.Values{"title": {"Life of an election"}, "slug": {"life-of-an-election"}, "seats": {"1"}, "method": {"irv"},
-				"allow_change": {"on"}, "mailings": {"1"}, "ballot_close": {closeAt}, "description": {"Edited by " + role}}
+				"allow_change": {"on"}, "mailings": {"1"}, "ballot_close": {closeAt}, "quotas": {"gender=woman:1"}, "description": {"Edited by " + role}}
 		}
 		ada := fixed(url.Values{"rank-" + ids["Ada"]: {"1"}})
 		passphrase := fixed(url.Values{"passphrase": {scrutineerPassphrase}, "passphrase_again": {scrutineerPassphrase}})
