@@ -54,6 +54,9 @@ Flags:
   --quota RULE     at least MIN winners with ATTRIBUTE=VALUE, written
                    ATTRIBUTE=VALUE:MIN (e.g. gender=woman:5); repeatable;
                    replaces the file's quota rules
+  --root HEX       the Merkle root shown on the election's page: a bulletin
+                   board whose ballots do not lead to it is refused (the
+                   file's own root only shows the file agrees with itself)
   --help           show this help
 
 CSV ballots: a header row, then one ballot per row with candidates' names
@@ -67,6 +70,7 @@ said on standard error, so that standard output holds only the result.
 
 Examples:
   quorum count nec-2026-ballots.json
+  quorum count --root 3f1c…9a0e nec-2026-ballots.json
   quorum count ward.blt
   quorum count --method meek-stv --format json ward.blt > result.json
   quorum count --seats 9 --attr genders.csv --quota gender=woman:5 nec.blt
@@ -100,6 +104,7 @@ func cmdCount(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	format := fs.String("format", "text", "")
 	input := fs.String("input", "", "")
 	attrFile := fs.String("attr", "", "")
+	published := fs.String("root", "", "")
 	var rules quotaFlags
 	fs.Var(&rules, "quota", "")
 
@@ -164,9 +169,17 @@ func cmdCount(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	opt := count.Options{Method: count.Method(*method), Seats: *seats, Seed: *seed, Rules: rules}
 	var notes []string
+	if *published != "" && in.board == nil {
+		return fail("--root checks a bulletin board's JSON download, and %s is not one", files[0])
+	}
 	if in.board != nil {
 		if err := in.checkRoot(); err != nil {
 			return fail("%s: %v", files[0], err)
+		}
+		if *published != "" {
+			if err := in.checkPublishedRoot(*published); err != nil {
+				return fail("%s: %v", files[0], err)
+			}
 		}
 		opt, notes = boardOptions(in.board, opt, given, *attrFile != "")
 		notes = append(notes, in.rootNote())
@@ -226,6 +239,9 @@ type ballotInput struct {
 	board    *count.Board
 	leaves   [][32]byte
 	badLeaf  string // why a ballot's leaf could not be made, if one could not
+	// publishedRoot is the root given with --root, once the ballots were
+	// found to lead to it.
+	publishedRoot string
 }
 
 // readBallots opens and parses the ballot file ("-" is standard input).
@@ -315,7 +331,29 @@ func (in *ballotInput) checkRoot() error {
 	return nil
 }
 
+// checkPublishedRoot refuses a bulletin board whose ballots do not lead
+// to the root published on the election's page: a file edited with a
+// root computed again agrees with itself, but not with the site.
+func (in *ballotInput) checkPublishedRoot(published string) error {
+	want, err := hex.DecodeString(strings.TrimSpace(published))
+	if err != nil || len(want) != 32 {
+		return fmt.Errorf("--root must be the 64 hexadecimal digits of the Merkle root shown on the election's page, not %q", published)
+	}
+	if in.badLeaf != "" {
+		return fmt.Errorf("%s, so the ballots cannot be checked against the published root", in.badLeaf)
+	}
+	root := ballot.MerkleRoot(in.leaves)
+	if !bytes.Equal(root[:], want) {
+		return fmt.Errorf("the ballots lead to the Merkle root %x, not to the published %x: this is not the bulletin board as published", root, want)
+	}
+	in.publishedRoot = hex.EncodeToString(want)
+	return nil
+}
+
 func (in *ballotInput) rootNote() string {
+	if in.publishedRoot != "" {
+		return fmt.Sprintf("Merkle root checked: the %d ballots lead to the published root %s.", len(in.leaves), in.publishedRoot)
+	}
 	if in.board.MerkleRoot == "" {
 		return "The file gives no Merkle root: its ballots are not checked against one."
 	}

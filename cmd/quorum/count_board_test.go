@@ -304,7 +304,7 @@ func TestCountRecountsTheBulletinBoard(t *testing.T) {
 			return args
 		}
 		jsonArgs, bltArgs := argsOf(cmds[0][1]), argsOf(cmds[1][1])
-		if want := []string{filepath.Join(dir, "nec-members-ballots.json")}; !slices.Equal(jsonArgs, want) {
+		if want := []string{"--root", p.stored.MerkleRoot, filepath.Join(dir, "nec-members-ballots.json")}; !slices.Equal(jsonArgs, want) {
 			t.Fatalf("JSON command %q, want %q", jsonArgs, want)
 		}
 		wantBLT := []string{"--method", "scottish-stv", "--seats", "3", "--seed", p.stored.Seed, "--attr", filepath.Join(dir, "nec-members-candidates.csv"),
@@ -331,7 +331,7 @@ func TestCountRecountsTheBulletinBoard(t *testing.T) {
 		// The JSON recount says what it took from the file and checks the root.
 		_, out, _ := runCount(t, jsonArgs...)
 		wantNote := fmt.Sprintf("From the file: method scottish-stv, seats 3, seed %s, quota gender=woman:2, the candidates with their attributes and withdrawals.\n"+
-			"Merkle root checked: the 40 ballots lead to the file's root %s.\n\n", p.stored.Seed, p.stored.MerkleRoot)
+			"Merkle root checked: the 40 ballots lead to the published root %s.\n\n", p.stored.Seed, p.stored.MerkleRoot)
 		if !strings.HasPrefix(out, wantNote) {
 			t.Fatalf("the text does not open with what came from the file:\n%s", out)
 		}
@@ -381,6 +381,28 @@ func TestCountRecountsTheBulletinBoard(t *testing.T) {
 		code, _, errOut = runCount(t, alteredFile)
 		if code != 2 || !strings.Contains(errOut, "not the bulletin board as published") {
 			t.Fatalf("altered board: exit %d %q", code, errOut)
+		}
+		// Without its own root the altered file agrees with itself; only the
+		// root published on the site tells it apart.
+		rootless := bytes.Replace(altered, []byte(`"merkle_root":"`+p.stored.MerkleRoot+`"`), []byte(`"merkle_root":""`), 1)
+		if bytes.Equal(rootless, altered) {
+			t.Fatal("no merkle_root to remove")
+		}
+		os.WriteFile(alteredFile, rootless, 0o600)
+		if code, _, errOut := runCount(t, alteredFile); code != 0 {
+			t.Fatalf("a board without a root: exit %d %q", code, errOut)
+		}
+		code, _, errOut = runCount(t, "--root", p.stored.MerkleRoot, alteredFile)
+		if code != 2 || !strings.Contains(errOut, "not to the published") {
+			t.Fatalf("altered board against the published root: exit %d %q", code, errOut)
+		}
+		jsonPath := filepath.Join(dir, "nec-members-ballots.json")
+		code, out, errOut = runCount(t, "--root", strings.ToUpper(p.stored.MerkleRoot), jsonPath)
+		if code != 0 || !strings.Contains(out, "lead to the published root "+p.stored.MerkleRoot) {
+			t.Fatalf("the board as published against its root: exit %d %q %q", code, out, errOut)
+		}
+		if code, _, errOut := runCount(t, "--root", "abc", jsonPath); code != 2 || !strings.Contains(errOut, "64 hexadecimal digits") {
+			t.Fatalf("a malformed root: exit %d %q", code, errOut)
 		}
 	})
 }

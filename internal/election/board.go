@@ -66,7 +66,7 @@ func (s *Service) Board(ctx context.Context, p *auth.Principal, electionID int64
 	if err != nil {
 		return BoardPage{}, err
 	}
-	bp := BoardPage{Election: e, MerkleRoot: r.MerkleRoot, Total: total, Downloads: BoardDownloads(e, r.Seed)}
+	bp := BoardPage{Election: e, MerkleRoot: r.MerkleRoot, Total: total, Downloads: BoardDownloads(e, r.Seed, r.MerkleRoot)}
 	for _, b := range rows {
 		bp.Ballots = append(bp.Ballots, boardBallot(b))
 	}
@@ -122,11 +122,17 @@ type Downloads struct {
 }
 
 // BoardDownloads gives the downloads of a counted election whose lot was
-// drawn with seed (as recorded with the result).
-func BoardDownloads(e store.Election, seed string) Downloads {
+// drawn with seed and whose ballots lead to the Merkle root root (as
+// recorded with the result). The JSON's command line names the root, so
+// that the recount checks the file against the root the site publishes,
+// not only against the one the file gives itself.
+func BoardDownloads(e store.Election, seed, root string) Downloads {
 	d := Downloads{BLT: e.Slug + "-ballots.blt", JSON: e.Slug + "-ballots.json", Candidates: e.Slug + "-candidates.csv",
 		NeedsAttributes: len(e.Quotas) > 0}
 	d.JSONArgs = []string{d.JSON}
+	if root != "" {
+		d.JSONArgs = []string{"--root", root, d.JSON}
+	}
 	d.BLTArgs = []string{"--method", e.Method, "--seats", fmt.Sprint(e.Seats), "--seed", seed}
 	if d.NeedsAttributes {
 		d.BLTArgs = append(d.BLTArgs, "--attr", d.Candidates)

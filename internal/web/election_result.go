@@ -24,7 +24,7 @@ func (s *Server) electionResult(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "election_result", &page{Title: s.tr(r).T("Result.Title", "Election", v.Election.Title), Data: map[string]any{
-		"V": v, "R": res, "Path": electionPath(v), "Files": election.BoardDownloads(v.Election, res.Seed),
+		"V": v, "R": res, "Path": electionPath(v), "Files": election.BoardDownloads(v.Election, res.Seed, res.MerkleRoot),
 		"Chart": template.HTML(res.ChartSVG), // drawn by the count library from numbers and escaped names
 	}})
 }

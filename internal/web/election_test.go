@@ -171,8 +171,12 @@ func TestElectionFromSetUpToBulletinBoard(t *testing.T) {
 		if seed == nil {
 			t.Fatal("the result page names no seed")
 		}
+		root := regexp.MustCompile(`<code class="mono">([0-9a-f]{64})</code>`).FindStringSubmatch(res.Body.String())
+		if root == nil {
+			t.Fatal("the result page names no Merkle root")
+		}
 		for _, page := range []string{res.Body.String(), s.do("anonymous", "GET", base+"/board", nil).Body.String()} {
-			for _, want := range []string{"<code>quorum count chair-of-the-branch-ballots.json</code>",
+			for _, want := range []string{"<code>quorum count --root " + root[1] + " chair-of-the-branch-ballots.json</code>",
 				"<code>quorum count --method irv --seats 1 --seed " + seed[1] + " chair-of-the-branch-ballots.blt</code>"} {
 				if !strings.Contains(page, want) {
 					t.Errorf("a page lacks %s", want)

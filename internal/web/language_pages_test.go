@@ -158,7 +158,7 @@ func TestAWelshVotersJourney(t *testing.T) {
 			"Canlyniad: Cadeirydd y gangen", "Cyhoeddwyd ar ", "Etholwyd", "2 papur pleidleisio.", "Hedyn y coelbren:",
 			"Gwreiddyn Merkle y papurau pleidleisio:", "Y cyfrif, fesul cam", "Hysbysfwrdd", "Papurau pleidleisio (JSON)",
 			"Nid oes yr un craffwr wedi cymeradwyo'r cyfrif eto.", "Ailgyfrifwch eich hun", "Gall unrhyw un ailgyfrif",
-			"<code>quorum count</code>", "a rhedwch:", "quorum count cadeirydd-y-gangen-ballots.json")
+			"<code>quorum count</code>", "a rhedwch:", "cadeirydd-y-gangen-ballots.json</code>", "quorum count --root ")
 		board := []string{"pages/election_board.html", "partials/election_recount.html"}
 		welshPage(t, cy("GET", base+"/board", nil), http.StatusOK, "the board", board,
 			"Hysbysfwrdd: Cadeirydd y gangen", "Pob papur pleidleisio a gyfrifwyd", "2 papur pleidleisio.", "Gwreiddyn Merkle:",
