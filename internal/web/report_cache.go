@@ -35,16 +35,9 @@ type pageCache struct {
 // each language.
 type pageKey struct{ lang, uri string }
 
-// reportPageCaches holds one cache per report service (one per server).
-var reportPageCaches sync.Map // *report.Service → *pageCache
+func newPageCache() *pageCache { return &pageCache{entries: map[pageKey]cachedPage{}} }
 
-func (s *Server) reportCache() *pageCache {
-	if c, ok := reportPageCaches.Load(s.Reports); ok {
-		return c.(*pageCache)
-	}
-	c, _ := reportPageCaches.LoadOrStore(s.Reports, &pageCache{entries: map[pageKey]cachedPage{}})
-	return c.(*pageCache)
-}
+func (s *Server) reportCache() *pageCache { return s.reportPages }
 
 // cacheableRequest: a GET from a visitor who is not signed in and has no
 // one-time message waiting.

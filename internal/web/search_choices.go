@@ -24,12 +24,8 @@ type searchChoicesCache struct {
 	expires time.Time
 }
 
-// searchChoiceCaches holds one cache per report service (one per server).
-var searchChoiceCaches sync.Map // *report.Service → *searchChoicesCache
-
 func (s *Server) searchChoices(ctx context.Context) (report.SearchChoices, error) {
-	v, _ := searchChoiceCaches.LoadOrStore(s.Reports, &searchChoicesCache{})
-	c := v.(*searchChoicesCache)
+	c := s.searchChoiceCache
 	gen, now := s.Reports.Generation(), time.Now()
 	c.mu.Lock()
 	if c.gen == gen && now.Before(c.expires) {

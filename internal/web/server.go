@@ -51,6 +51,10 @@ type Server struct {
 	// ballots and badLinks limit casting and guessing ballot links, in
 	// memory (see vote_limit.go).
 	ballots, badLinks *attemptLimiter
+	// reportPages and searchChoiceCache keep, on this node only, what
+	// visitors read most (see report_cache.go and search_choices.go).
+	reportPages       *pageCache
+	searchChoiceCache *searchChoicesCache
 }
 
 // New parses every template (a broken template fails the start, not a
@@ -70,7 +74,8 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Deps: d, pages: langs.list[0].pages, langs: langs, metrics: newMetrics(),
-		ballots: newAttemptLimiter(ballotAttempts, ballotWindow), badLinks: newAttemptLimiter(badLinkAttempts, badLinkWindow)}
+		ballots: newAttemptLimiter(ballotAttempts, ballotWindow), badLinks: newAttemptLimiter(badLinkAttempts, badLinkWindow),
+		reportPages: newPageCache(), searchChoiceCache: &searchChoicesCache{}}
 	s.handler = s.routes()
 	return s, nil
 }
