@@ -96,6 +96,13 @@ func isOfficial(p *auth.Principal) bool {
 	return p.Can(auth.RunElections, auth.Target{}) || p.Can(auth.ScrutiniseVoting, auth.Target{})
 }
 
+// MayView reports whether p may know of an election at the given stage:
+// an election in draft is the returning officer's and scrutineers' alone,
+// on its pages, in lists, on hustings and wherever else it is named.
+func MayView(p *auth.Principal, status string) bool {
+	return status != store.ElectionDraft || isOfficial(p)
+}
+
 func requireOfficial(p *auth.Principal) error {
 	if !p.SignedIn() {
 		return auth.ErrSignInNeeded

@@ -142,7 +142,7 @@ func (s *Service) GetBySlug(ctx context.Context, p *auth.Principal, slug string)
 
 func (s *Service) view(ctx context.Context, p *auth.Principal, e store.Election) (View, error) {
 	official := isOfficial(p)
-	if e.Status == store.ElectionDraft && !official {
+	if !MayView(p, e.Status) {
 		return View{}, ErrNotFound
 	}
 	v := View{Election: e, StatusLabel: StatusLabel(e.Status), Timeline: Timeline(e, s.now()), DemoShares: e.KeepSharesForDemo}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"quorum/internal/auth"
+	"quorum/internal/election"
 	"quorum/internal/jobs"
 	"quorum/internal/mail"
 	"quorum/internal/store"
@@ -147,7 +148,7 @@ func checkElection(ctx context.Context, db electionReader, p *auth.Principal, in
 	}
 	// A draft the person may not see is answered as one that does not
 	// exist, so that ids cannot be probed for elections being prepared.
-	if err != nil || (el.ID != current && !mayViewElection(p, el.Status)) {
+	if err != nil || (el.ID != current && !election.MayView(p, el.Status)) {
 		fe["election"] = "There is no such election: choose one from the list"
 		return nil
 	}
@@ -484,17 +485,11 @@ func (s *Service) EventPage(ctx context.Context, p *auth.Principal, slug string)
 		return EventPage{}, err
 	}
 	pg := EventPage{Event: e, Full: e.Capacity > 0 && e.Booked >= e.Capacity, CanManage: p.Can(auth.ManageEvents, auth.Target{BodyID: e.BodyID}),
-		ShowElection: e.ElectionID != 0 && mayViewElection(p, e.ElectionStatus)}
+		ShowElection: e.ElectionID != 0 && election.MayView(p, e.ElectionStatus)}
 	if pg.CanManage {
 		pg.Signups, err = s.DB.SignupsOf(ctx, e.ID)
 	}
 	return pg, err
-}
-
-// mayViewElection follows the election pages: an election in draft is
-// shown only to the returning officer and the scrutineer.
-func mayViewElection(p *auth.Principal, status string) bool {
-	return status != store.ElectionDraft || p.Can(auth.RunElections, auth.Target{}) || p.Can(auth.ScrutiniseVoting, auth.Target{})
 }
 
 // HustingsOf lists the events of an election in date order, those over
@@ -523,7 +518,7 @@ func (s *Service) EventElectionChoices(ctx context.Context, p *auth.Principal, c
 	if err != nil {
 		return nil, err
 	}
-	es = slices.DeleteFunc(es, func(e store.Election) bool { return e.ID != current && !mayViewElection(p, e.Status) })
+	es = slices.DeleteFunc(es, func(e store.Election) bool { return e.ID != current && !election.MayView(p, e.Status) })
 	if current != 0 && !slices.ContainsFunc(es, func(e store.Election) bool { return e.ID == current }) {
 		el, err := s.DB.ElectionByID(ctx, current)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -285,7 +285,7 @@ func (s *Server) ballotOfPath(w http.ResponseWriter, r *http.Request) (store.Ele
 	switch e.Status {
 	case store.ElectionOpen:
 	case store.ElectionDraft, store.ElectionFrozen:
-		if p := principalOf(r); e.Status == store.ElectionDraft && !p.Can(auth.RunElections, auth.Target{}) && !p.Can(auth.ScrutiniseVoting, auth.Target{}) {
+		if !election.MayView(principalOf(r), e.Status) {
 			s.renderError(w, r, http.StatusNotFound) // a draft is hidden from all but the officials, as on its page
 			return e, nil, false
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"quorum/internal/auth"
+	"quorum/internal/election"
 	"quorum/internal/store"
 )
 
@@ -15,12 +16,15 @@ import (
 type eventRow struct {
 	store.Event
 	Full bool
+	// ShowElection: the hustings' election may be named to this reader.
+	ShowElection bool
 }
 
-func eventRows(es []store.Event) []eventRow {
+func eventRows(p *auth.Principal, es []store.Event) []eventRow {
 	out := make([]eventRow, len(es))
 	for i, e := range es {
-		out[i] = eventRow{Event: e, Full: e.Capacity > 0 && e.Booked >= e.Capacity}
+		out[i] = eventRow{Event: e, Full: e.Capacity > 0 && e.Booked >= e.Capacity,
+			ShowElection: e.ElectionSlug != "" && election.MayView(p, e.ElectionStatus)}
 	}
 	return out
 }
@@ -39,7 +43,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principalOf(r)
 	s.renderReports(w, r, http.StatusOK, "event_list", &page{Title: s.tr(r).T("Events.Title"), Data: map[string]any{
-		"Events": eventRows(es), "Past": past, "CanCreate": p.Can(auth.ManageEvents, auth.Target{}) || hasBodyGrant(p),
+		"Events": eventRows(p, es), "Past": past, "CanCreate": p.Can(auth.ManageEvents, auth.Target{}) || hasBodyGrant(p),
 	}}, headInfo{Canonical: s.absURL("/events"), CalendarURL: "/events.ics"})
 }
 
