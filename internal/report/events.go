@@ -505,7 +505,7 @@ func (s *Service) HustingsOf(ctx context.Context, electionID int64) ([]store.Eve
 // event's own election, current, whatever its stage. Only those who
 // manage events may see the list.
 func (s *Service) EventElectionChoices(ctx context.Context, p *auth.Principal, current int64) ([]store.Election, error) {
-	if !managesSomeEvents(p) {
+	if !ManagesSomeEvents(p) {
 		return nil, p.Require(auth.ManageEvents, auth.Target{})
 	}
 	var open []string
@@ -531,9 +531,9 @@ func (s *Service) EventElectionChoices(ctx context.Context, p *auth.Principal, c
 	return es, nil
 }
 
-// managesSomeEvents reports whether p may manage events of the whole
+// ManagesSomeEvents reports whether p may manage events of the whole
 // organisation or of some body.
-func managesSomeEvents(p *auth.Principal) bool {
+func ManagesSomeEvents(p *auth.Principal) bool {
 	if p.Can(auth.ManageEvents, auth.Target{}) {
 		return true
 	}

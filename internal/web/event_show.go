@@ -8,6 +8,7 @@ import (
 
 	"quorum/internal/auth"
 	"quorum/internal/election"
+	"quorum/internal/report"
 	"quorum/internal/store"
 )
 
@@ -43,18 +44,8 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principalOf(r)
 	s.renderReports(w, r, http.StatusOK, "event_list", &page{Title: s.tr(r).T("Events.Title"), Data: map[string]any{
-		"Events": eventRows(p, es), "Past": past, "CanCreate": p.Can(auth.ManageEvents, auth.Target{}) || hasBodyGrant(p),
+		"Events": eventRows(p, es), "Past": past, "CanCreate": report.ManagesSomeEvents(p),
 	}}, headInfo{Canonical: s.absURL("/events"), CalendarURL: "/events.ics"})
-}
-
-// hasBodyGrant reports whether p is the secretary of some body.
-func hasBodyGrant(p *auth.Principal) bool {
-	for _, g := range p.Grants {
-		if g.BodyID != 0 && p.Can(auth.ManageEvents, auth.Target{BodyID: g.BodyID}) {
-			return true
-		}
-	}
-	return false
 }
 
 // eventShow is an event's page with its sign-up form.
