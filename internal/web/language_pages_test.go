@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"encoding/json"
 	"html"
 	"net/http"
 	"net/http/httptest"
@@ -15,21 +14,8 @@ import (
 	"quorum/internal/report"
 	"quorum/internal/store"
 	"quorum/internal/testkit"
+	"quorum/internal/web"
 )
-
-// catalogue reads a message catalogue as the translators wrote it.
-func catalogue(t *testing.T, code string) map[string]any {
-	t.Helper()
-	b, err := os.ReadFile("locales/active." + code + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
 
 var (
 	messageCall = regexp.MustCompile(`\b(?:t|tn|th)\s+"([^"]+)"`)
@@ -55,7 +41,7 @@ func visibleText(page string) string {
 // (none yet) are skipped.
 func englishLeft(t *testing.T, page string, templates ...string) []string {
 	t.Helper()
-	en, cy := catalogue(t, "en"), catalogue(t, "cy")
+	en, cy := web.ReadCatalogue(t, "en"), web.ReadCatalogue(t, "cy")
 	text := visibleText(page)
 	var left []string
 	for _, name := range append(templates, "layout.html", "partials/forms.html") {
