@@ -243,3 +243,15 @@ func openElection(t *testing.T, ctx context.Context, base string) string {
 	}
 	return href
 }
+
+// memberAtOpenElection starts a demo on the engine's database, signs in
+// as its member in a new browser tab and finds the election open for
+// voting: the tab, the demo's address and the election's.
+func memberAtOpenElection(t *testing.T, engine []string) (context.Context, string, string) {
+	t.Helper()
+	base, banner := demoServer(t, engine...)
+	email, password := demoLogin(t, banner, "Member")
+	ctx := browser(t)
+	signInDemo(t, ctx, base, email, password, false)
+	return ctx, base, openElection(t, ctx, base)
+}

@@ -13,12 +13,8 @@ import (
 func TestWelshBallotPaper(t *testing.T) { onEachEngine(t, testWelshBallotPaper) }
 
 func testWelshBallotPaper(t *testing.T, engine []string) {
-	base, banner := demoServer(t, engine...)
-	email, password := demoLogin(t, banner, "Member")
-	ctx := browser(t)
+	ctx, base, href := memberAtOpenElection(t, engine)
 	must := mustIn(t, ctx)
-	signInDemo(t, ctx, base, email, password, false)
-	href := openElection(t, ctx, base)
 	must("open the ballot paper", chromedp.Navigate(base+href+"/vote"), chromedp.WaitVisible(chromedp.CSS(".ballot-list.enhanced")))
 	must("switch to Cymraeg", chromedp.Click(chromedp.CSS(`header a[hreflang="cy"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="cy"] .ballot-list.enhanced`)))

@@ -15,13 +15,8 @@ import (
 func TestMemberVotesInTheDemo(t *testing.T) { onEachEngine(t, testMemberVotesInTheDemo) }
 
 func testMemberVotesInTheDemo(t *testing.T, engine []string) {
-	base, banner := demoServer(t, engine...)
-	email, password := demoLogin(t, banner, "Member")
-	ctx := browser(t)
+	ctx, base, href := memberAtOpenElection(t, engine)
 	must := mustIn(t, ctx)
-	signInDemo(t, ctx, base, email, password, false)
-
-	href := openElection(t, ctx, base)
 	// A demonstration election says that the server keeps the trustees' shares.
 	must("the election's page", chromedp.Navigate(base+href), chromedp.WaitVisible(chromedp.CSS("h1")))
 	notice, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(".notice[role=note]") || {}).textContent || ""`))

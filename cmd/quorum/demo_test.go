@@ -26,10 +26,7 @@ func TestDemoRefusesADatabaseInUse(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
 			url := testkit.URL(t, engine)
-			pw := filepath.Join(t.TempDir(), "pw")
-			if err := os.WriteFile(pw, []byte("a long enough password\n"), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			pw := passwordFile(t)
 			if code, _, errs := runQuorum(t, "user", "create", "--database-url", url, "--email", "ada@example.org", "--name", "Ada Lovelace", "--password-file", pw); code != 0 {
 				t.Fatalf("create: %d %q", code, errs)
 			}

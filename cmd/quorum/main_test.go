@@ -79,10 +79,7 @@ func TestUserCommands(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
 			url := testkit.URL(t, engine)
-			pw := filepath.Join(t.TempDir(), "pw")
-			if err := os.WriteFile(pw, []byte("a long enough password\n"), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			pw := passwordFile(t)
 			code, out, errs := runQuorum(t, "user", "create", "--database-url", url, "--email", "Ada@Example.org", "--name", "Ada Lovelace", "--password-file", pw)
 			if code != 0 || !strings.Contains(out, "ada@example.org") {
 				t.Fatalf("create: %d %q %q", code, out, errs)
@@ -124,4 +121,15 @@ func TestUserCommands(t *testing.T) {
 			}
 		})
 	}
+}
+
+// passwordFile writes a password good enough for an account to a file,
+// as --password-file reads it, and returns the file's path.
+func passwordFile(t *testing.T) string {
+	t.Helper()
+	pw := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pw, []byte("a long enough password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return pw
 }
